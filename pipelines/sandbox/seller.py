@@ -1,0 +1,421 @@
+"""A deterministic synthetic seller: the single source of truth behind every
+sandbox report and Data Kiosk dataset.
+
+Everything is derived from ``(seed, marketplace, day)`` with its own RNG, so
+any window can be produced lazily, in any order, in any process, and always
+gives the same rows. Reports and datasets are *views* of these facts, which is
+what makes them agree with each other (units in the orders report equal units
+in sales-and-traffic, a return follows a shipment, a settlement pays the
+shipped items, ...).
+
+>>> s = SyntheticSeller(orders_per_day=10)
+>>> items = s.order_items("ATVPDKIKX0DER", date(2025, 1, 1))
+>>> items == s.order_items("ATVPDKIKX0DER", date(2025, 1, 1))
+True
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from functools import lru_cache
+
+UTC = timezone.utc
+CENT = Decimal("0.01")
+
+# Settlement periods are 14 days long, counted from this Monday.
+SETTLEMENT_EPOCH = date(2024, 1, 1)
+SETTLEMENT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    id: str
+    country: str
+    currency: str
+    charset: str  # charset named in the document's Content-Type, as Amazon names it
+    sales_channel: str
+    region: str  # na | eu | fe
+    order_prefix: str
+    volume: float  # share of orders_per_day this marketplace gets
+    decimals: int  # JPY has no minor unit
+
+
+MARKETPLACES: dict[str, Marketplace] = {
+    m.id: m
+    for m in (
+        Marketplace("ATVPDKIKX0DER", "US", "USD", "UTF-8", "Amazon.com", "na", "111", 1.0, 2),
+        Marketplace("A1PA6795UKMFR9", "DE", "EUR", "Cp1252", "Amazon.de", "eu", "302", 0.5, 2),
+        Marketplace("A1VC38T7YXB528", "JP", "JPY", "Shift_JIS", "Amazon.co.jp", "fe", "503", 0.4, 0),
+    )
+}
+
+# Localized product names: accented (cp1252) and Japanese (Shift_JIS) text must
+# survive the whole path into DuckDB.
+_NAMES = {
+    "US": ["Bamboo Cutting Board", "Stainless Water Bottle", "Cotton Tote Bag", "LED Desk Lamp",
+           "Ceramic Coffee Mug", "Yoga Mat", "Wireless Charger", "Chef's Knife"],
+    "DE": ["Schneidebrett aus Bambus", "Trinkflasche – Edelstahl", "Baumwolltasche groß",
+           "LED-Schreibtischlampe", "Kaffeebecher aus Keramik", "Yogamatte rutschfest",
+           "Kabelloses Ladegerät", "Küchenmesser (Größe M)"],
+    "JP": ["竹製まな板", "ステンレス水筒", "コットントートバッグ", "LEDデスクライト",
+           "陶器マグカップ", "ヨガマット", "ワイヤレス充電器", "牛刀包丁"],
+}
+_VARIANTS = {"US": ["Small", "Medium", "Large"], "DE": ["Klein", "Mittel", "Groß"],
+             "JP": ["小", "中", "大"]}
+_BASE_PRICE = {"USD": Decimal("14.99"), "EUR": Decimal("12.99"), "JPY": Decimal("1980")}
+_FBA_FEE = {"USD": Decimal("3.22"), "EUR": Decimal("2.90"), "JPY": Decimal("318")}
+_CITIES = {
+    "US": [("Austin", "TX", "78701"), ("Seattle", "WA", "98101"), ("Miami", "FLORIDA", "33101"),
+           ("Boston", "MA", "02108")],
+    "DE": [("München", "BY", "80331"), ("Köln", "NW", "50667"), ("Düsseldorf", "NW", "40213")],
+    "JP": [("東京都", "東京", "100-0001"), ("大阪市", "大阪", "530-0001")],
+}
+_FCS = {"US": ["PHX6", "SDF8", "BFI4"], "DE": ["FRA3", "MUC3"], "JP": ["NRT1", "KIX1"]}
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    asin: str
+    parent_asin: str
+    fnsku: str
+    marketplace_id: str
+    name: str
+    price: Decimal  # unit price in the marketplace currency
+    open_date: datetime
+    fulfillment: str  # "AFN" (FBA) or "MFN"
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    amazon_order_id: str
+    order_item_id: str  # 14-digit amazon-order-item-id
+    marketplace_id: str
+    purchase_date: datetime
+    last_updated_date: datetime
+    order_status: str  # Shipped | Cancelled (flat-file spelling)
+    fulfillment_channel: str  # Amazon | Merchant
+    sku: str
+    asin: str
+    parent_asin: str
+    fnsku: str
+    product_name: str
+    quantity: int  # 0 on cancelled lines, as in the report
+    currency: str
+    item_price: Decimal | None  # line total; None when cancelled
+    item_tax: Decimal | None
+    shipping_price: Decimal | None
+    promotion_discount: Decimal | None
+    is_business_order: bool
+    ship_city: str
+    ship_state: str
+    ship_postal_code: str
+    ship_country: str
+    ship_service_level: str
+
+    @property
+    def shipped(self) -> bool:
+        return self.order_status == "Shipped"
+
+
+@dataclass(frozen=True)
+class Shipment:
+    item: OrderItem
+    shipment_id: str
+    shipment_item_id: str
+    shipment_date: datetime
+    reporting_date: datetime
+    fulfillment_center_id: str
+    carrier: str
+    tracking_number: str
+    estimated_arrival_date: datetime
+
+
+@dataclass(frozen=True)
+class Return:
+    shipment: Shipment
+    return_date: datetime
+    quantity: int
+    detailed_disposition: str
+    reason: str
+    status: str
+    license_plate_number: str
+
+
+@dataclass(frozen=True)
+class Reimbursement:
+    approval_date: datetime
+    reimbursement_id: str
+    amazon_order_id: str
+    reason: str
+    product: Product
+    currency: str
+    amount_per_unit: Decimal
+    quantity_cash: int
+    quantity_inventory: int
+
+
+@dataclass(frozen=True)
+class Traffic:
+    browser_sessions: int
+    mobile_sessions: int
+    browser_page_views: int
+    mobile_page_views: int
+    buy_box_percentage: float
+
+    @property
+    def sessions(self) -> int:
+        return self.browser_sessions + self.mobile_sessions
+
+    @property
+    def page_views(self) -> int:
+        return self.browser_page_views + self.mobile_page_views
+
+
+def _money(value: float | Decimal, decimals: int) -> Decimal:
+    q = CENT if decimals == 2 else Decimal(1)
+    return Decimal(str(value)).quantize(q)
+
+
+class SyntheticSeller:
+    """A seller account with products in several marketplaces and a steady
+    stream of orders. ``orders_per_day`` is the US volume; DE and JP get a
+    fixed share of it."""
+
+    def __init__(self, seed: int = 7, orders_per_day: int = 40, skus: int = 24,
+                 marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES), seller_id: str = "A2SANDBOXSELLER"):
+        unknown = [m for m in marketplace_ids if m not in MARKETPLACES]
+        if unknown:
+            raise ValueError(f"unknown sandbox marketplace ids {unknown}; known: {sorted(MARKETPLACES)}")
+        self.seed = seed
+        self.orders_per_day = orders_per_day
+        self.sku_count = skus
+        self.marketplace_ids = marketplace_ids
+        self.seller_id = seller_id
+        self._order_cache = lru_cache(maxsize=256)(self._generate_order_items)
+
+    # ---- catalogue -------------------------------------------------------
+    def marketplace(self, marketplace_id: str) -> Marketplace:
+        return MARKETPLACES[marketplace_id]
+
+    def products(self, marketplace_id: str) -> list[Product]:
+        mp = MARKETPLACES[marketplace_id]
+        rng = random.Random(f"{self.seed}:products:{marketplace_id}")
+        names, variants = _NAMES[mp.country], _VARIANTS[mp.country]
+        out = []
+        for i in range(self.sku_count):
+            family = i // 3
+            out.append(Product(
+                sku=f"SKU-{i:04d}",
+                asin=f"B0{self.seed % 100:02d}{i:06d}",
+                parent_asin=f"B0P{self.seed % 100:02d}{family:05d}",
+                fnsku=f"X00{self.seed % 100:02d}{i:05d}",
+                marketplace_id=marketplace_id,
+                name=f"{names[family % len(names)]} {variants[i % 3]}",
+                price=_money(_BASE_PRICE[mp.currency] * Decimal(1 + (i % 7) / 4), mp.decimals),
+                open_date=datetime(2023, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(300),
+                                                                        seconds=rng.randrange(86400)),
+                fulfillment="MFN" if i % 5 == 4 else "AFN",
+            ))
+        return out
+
+    def product(self, marketplace_id: str, sku: str) -> Product:
+        return next(p for p in self.products(marketplace_id) if p.sku == sku)
+
+    # ---- orders ----------------------------------------------------------
+    def order_items(self, marketplace_id: str, day: date) -> list[OrderItem]:
+        """Every order item purchased on ``day`` (UTC) in the marketplace."""
+        return self._order_cache(marketplace_id, day)
+
+    def order_items_between(self, marketplace_id: str, start: datetime, end: datetime,
+                            on: str = "purchase_date") -> list[OrderItem]:
+        """Order items whose ``on`` timestamp is in ``[start, end)``."""
+        first = (start - timedelta(days=4)).date() if on == "last_updated_date" else start.date()
+        out = []
+        day = first
+        while datetime.combine(day, time(), UTC) < end:
+            out.extend(i for i in self.order_items(marketplace_id, day) if start <= getattr(i, on) < end)
+            day += timedelta(days=1)
+        return out
+
+    def _generate_order_items(self, marketplace_id: str, day: date) -> list[OrderItem]:
+        mp = MARKETPLACES[marketplace_id]
+        rng = random.Random(f"{self.seed}:orders:{marketplace_id}:{day.isoformat()}")
+        products = self.products(marketplace_id)
+        cities = _CITIES[mp.country]
+        n_orders = max(1, round(self.orders_per_day * mp.volume))
+        day_start = datetime.combine(day, time(), UTC)
+        tax_rate = {"USD": Decimal("0.08"), "EUR": Decimal("0.19"), "JPY": Decimal("0.10")}[mp.currency]
+        items: list[OrderItem] = []
+        for o in range(n_orders):
+            order_id = f"{mp.order_prefix}-{day.toordinal() % 10_000_000:07d}-{o:07d}"
+            purchase = day_start + timedelta(seconds=rng.randrange(86400))
+            cancelled = rng.random() < 0.04
+            business = rng.random() < 0.1
+            city, state, postal = cities[rng.randrange(len(cities))]
+            service = "Expedited" if rng.random() < 0.2 else "Standard"
+            updated = purchase + timedelta(hours=rng.randrange(1, 72))
+            n_lines = 1 + (rng.random() < 0.25) + (rng.random() < 0.05)
+            for line, product in enumerate(rng.sample(products, n_lines)):
+                qty = 1 + (rng.random() < 0.2)
+                price = None if cancelled else _money(product.price * qty, mp.decimals)
+                items.append(OrderItem(
+                    amazon_order_id=order_id,
+                    order_item_id=f"{day.toordinal() % 100000:05d}{o:07d}{line:02d}",
+                    marketplace_id=marketplace_id,
+                    purchase_date=purchase,
+                    last_updated_date=updated,
+                    order_status="Cancelled" if cancelled else "Shipped",
+                    fulfillment_channel="Amazon" if product.fulfillment == "AFN" else "Merchant",
+                    sku=product.sku, asin=product.asin, parent_asin=product.parent_asin,
+                    fnsku=product.fnsku, product_name=product.name,
+                    quantity=0 if cancelled else qty,
+                    currency="" if cancelled else mp.currency,
+                    item_price=price,
+                    item_tax=None if price is None else _money(price * tax_rate, mp.decimals),
+                    shipping_price=None if price is None else _money(0 if service == "Standard" else
+                                                                     _BASE_PRICE[mp.currency] / 3, mp.decimals),
+                    promotion_discount=None if price is None else _money(0, mp.decimals),
+                    is_business_order=business,
+                    ship_city=city, ship_state=state, ship_postal_code=postal, ship_country=mp.country,
+                    ship_service_level=service,
+                ))
+        items.sort(key=lambda i: (i.purchase_date, i.amazon_order_id, i.order_item_id))
+        return items
+
+    # ---- fulfilment and its consequences -------------------------------------
+    def shipments(self, marketplace_id: str, day: date) -> list[Shipment]:
+        """Amazon-fulfilled shipments of the items purchased on ``day``."""
+        mp = MARKETPLACES[marketplace_id]
+        out = []
+        for item in self.order_items(marketplace_id, day):
+            if not item.shipped or item.fulfillment_channel != "Amazon":
+                continue
+            rng = random.Random(f"{self.seed}:ship:{item.order_item_id}:{marketplace_id}")
+            shipped = item.purchase_date + timedelta(hours=rng.randrange(4, 40))
+            out.append(Shipment(
+                item=item,
+                shipment_id=f"D{rng.randrange(10**8):08d}",
+                shipment_item_id=f"DI{item.order_item_id}",
+                shipment_date=shipped,
+                reporting_date=shipped + timedelta(hours=rng.randrange(1, 6)),
+                fulfillment_center_id=rng.choice(_FCS[mp.country]),
+                carrier=f"AMZN_{mp.country}",
+                tracking_number=f"TBA{rng.randrange(10**11):011d}",
+                estimated_arrival_date=shipped + timedelta(days=2),
+            ))
+        return out
+
+    def shipments_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Shipment]:
+        return [s for d in _days(start - timedelta(days=2), end)
+                for s in self.shipments(marketplace_id, d) if start <= s.shipment_date < end]
+
+    def returns(self, marketplace_id: str, purchase_day: date) -> list[Return]:
+        """Customer returns of shipments purchased on ``purchase_day`` (about 5%)."""
+        out = []
+        for s in self.shipments(marketplace_id, purchase_day):
+            rng = random.Random(f"{self.seed}:return:{s.shipment_item_id}")
+            if rng.random() >= 0.05:
+                continue
+            sellable = rng.random() < 0.7
+            out.append(Return(
+                shipment=s,
+                return_date=s.shipment_date + timedelta(days=rng.randrange(3, 20), hours=rng.randrange(24)),
+                quantity=1,
+                detailed_disposition="SELLABLE" if sellable else rng.choice(["DEFECTIVE", "CUSTOMER_DAMAGED"]),
+                reason=rng.choice(["NOT_AS_DESCRIBED", "UNWANTED_ITEM", "DEFECTIVE", "SWITCHEROO"]),
+                status="Unit returned to inventory" if sellable else "Unsellable",
+                license_plate_number=f"LPN{rng.randrange(10**10):010d}",
+            ))
+        return out
+
+    def returns_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Return]:
+        return [r for d in _days(start - timedelta(days=21), end)
+                for r in self.returns(marketplace_id, d) if start <= r.return_date < end]
+
+    def reimbursements_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Reimbursement]:
+        """Reimbursements for unsellable returns, approved 2-6 days after the return."""
+        mp = MARKETPLACES[marketplace_id]
+        out = []
+        for r in self.returns_between(marketplace_id, start - timedelta(days=7), end):
+            if r.detailed_disposition == "SELLABLE":
+                continue
+            rng = random.Random(f"{self.seed}:reimb:{r.license_plate_number}")
+            approved = r.return_date + timedelta(days=rng.randrange(2, 7))
+            if not start <= approved < end:
+                continue
+            product = self.product(marketplace_id, r.shipment.item.sku)
+            out.append(Reimbursement(
+                approval_date=approved,
+                reimbursement_id=f"{rng.randrange(10**9, 10**10)}",
+                amazon_order_id=r.shipment.item.amazon_order_id,
+                reason="CustomerReturn",
+                product=product,
+                currency=mp.currency,
+                amount_per_unit=product.price,
+                quantity_cash=1,
+                quantity_inventory=0,
+            ))
+        return out
+
+    # ---- fees (shared by settlements and economics) --------------------------
+    def referral_fee(self, item: OrderItem) -> Decimal:
+        mp = MARKETPLACES[item.marketplace_id]
+        return _money((item.item_price or 0) * Decimal("0.15"), mp.decimals)
+
+    def fba_fee(self, item: OrderItem) -> Decimal:
+        if item.fulfillment_channel != "Amazon" or not item.shipped:
+            return Decimal(0)
+        return _FBA_FEE[item.currency] * item.quantity
+
+    # ---- settlements -------------------------------------------------------
+    def settlement_periods(self, until: datetime) -> list[tuple[str, datetime, datetime]]:
+        """``(settlement_id, start, end)`` for every closed 14-day period before ``until``."""
+        out = []
+        start = datetime.combine(SETTLEMENT_EPOCH, time(), UTC)
+        n = 0
+        while start + timedelta(days=SETTLEMENT_DAYS) <= until:
+            end = start + timedelta(days=SETTLEMENT_DAYS)
+            out.append((f"{10_000_000_000 + self.seed * 100_000 + n}", start, end))
+            start, n = end, n + 1
+        return out
+
+    # ---- inventory snapshot ---------------------------------------------------
+    def inventory(self, marketplace_id: str, as_of: date) -> list[dict]:
+        """Current FBA quantities per SKU (MYI report shape, numbers only)."""
+        out = []
+        for p in self.products(marketplace_id):
+            if p.fulfillment != "AFN":
+                continue
+            rng = random.Random(f"{self.seed}:inv:{marketplace_id}:{p.sku}:{as_of.isoformat()}")
+            fulfillable, unsellable, reserved = rng.randrange(0, 400), rng.randrange(0, 5), rng.randrange(0, 30)
+            working, shipped, receiving = rng.randrange(0, 50), rng.randrange(0, 50), rng.randrange(0, 20)
+            warehouse = fulfillable + unsellable + reserved
+            out.append(dict(product=p, fulfillable=fulfillable, unsellable=unsellable, reserved=reserved,
+                            warehouse=warehouse, inbound_working=working, inbound_shipped=shipped,
+                            inbound_receiving=receiving, total=warehouse + working + shipped + receiving,
+                            researching=rng.randrange(0, 3)))
+        return out
+
+    # ---- traffic ----------------------------------------------------------------
+    def traffic(self, marketplace_id: str, day: date, asin: str) -> Traffic:
+        units = sum(i.quantity for i in self.order_items(marketplace_id, day) if i.asin == asin)
+        rng = random.Random(f"{self.seed}:traffic:{marketplace_id}:{day.isoformat()}:{asin}")
+        sessions = units * rng.randrange(6, 12) + rng.randrange(1, 20)
+        browser = sessions * rng.randrange(30, 60) // 100
+        return Traffic(
+            browser_sessions=browser,
+            mobile_sessions=sessions - browser,
+            browser_page_views=browser + browser // 3,
+            mobile_page_views=(sessions - browser) + (sessions - browser) // 4,
+            buy_box_percentage=round(rng.uniform(80, 100), 2),
+        )
+
+
+def _days(start: datetime, end: datetime):
+    day = start.date()
+    while datetime.combine(day, time(), UTC) < end:
+        yield day
+        day += timedelta(days=1)
