@@ -1,0 +1,83 @@
+"""Shared pieces of every asset factory: partitions, windows, metadata."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+)
+
+from pipelines.config import Settings
+from pipelines.sync import SyncResult
+from pipelines.warehouse import Warehouse
+
+# Assets that call the SP-API share this Dagster concurrency pool; set its limit
+# with `dagster instance concurrency set spapi N` (or in dagster.yaml).
+API_POOL = "spapi"
+
+
+def daily_partitions(settings: Settings) -> DailyPartitionsDefinition:
+    return DailyPartitionsDefinition(start_date=settings.start_date.isoformat(), timezone="UTC")
+
+
+def backfill_policy(max_window_days: int) -> BackfillPolicy:
+    """A backfill runs at most ``max_window_days`` partitions per run, so each run
+    is one request per marketplace for the widest window the source allows."""
+    return BackfillPolicy.multi_run(max_partitions_per_run=max(1, max_window_days))
+
+
+def run_window(context: AssetExecutionContext) -> tuple[datetime, datetime]:
+    """The (possibly multi-day) half-open time window of this run's partitions."""
+    window = context.partition_time_window
+    return window.start.astimezone(timezone.utc), window.end.astimezone(timezone.utc)
+
+
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, **extra) -> MaterializeResult:
+    """Row count, column schema, request ids and a small preview of the landed table."""
+    columns = result.columns or _table_columns(warehouse, result.table)
+    preview = warehouse.preview(result.table, limit=5) if columns else []
+    metadata = {
+        "source": source,
+        "table": result.table,
+        "dagster/row_count": result.rows,
+        "rows_landed": result.rows,
+        "requests": MetadataValue.json(result.requests),
+        "windows": MetadataValue.json([
+            {"marketplace_id": m, "start": s, "end": e, "rows": n} for m, s, e, n in result.windows]),
+        "cancelled_no_data": result.cancelled,
+        "dagster/column_schema": TableSchema(columns=[TableColumn(name=n, type=t) for n, t in columns]),
+        "preview": MetadataValue.md(_markdown(preview)),
+        **extra,
+    }
+    if result.added_columns:
+        metadata["new_columns"] = MetadataValue.json(result.added_columns)
+    return MaterializeResult(metadata=metadata)
+
+
+def _table_columns(warehouse: Warehouse, table: str) -> list[tuple[str, str]]:
+    try:
+        return [(r[0], r[1]) for r in warehouse.query(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table])]
+    except Exception:
+        return []
+
+
+def _markdown(rows: list[dict], max_cols: int = 8) -> str:
+    if not rows:
+        return "_no rows_"
+    names = [n for n in rows[0] if not n.startswith("_")][:max_cols]
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row[n]).replace("|", "\\|")[:40] for n in names) + " |")
+    return "\n".join(lines)

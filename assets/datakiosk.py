@@ -1,0 +1,48 @@
+"""One Dagster asset per Data Kiosk query file in ``queries/datakiosk/``.
+
+Query files are validated against the official dataset schema when definitions
+load, so a bad query fails here, naming its file, line and field, before any
+API call. Vendor-only queries are built only for vendor accounts
+(``SPAPI_ACCOUNT_TYPE=vendor``).
+"""
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
+
+from assets.common import API_POOL, backfill_policy, daily_partitions, materialize_result, run_window
+from pipelines.config import Settings
+from pipelines.datakiosk_queries import QuerySpec, check_window, load_queries, render
+from pipelines.resources import SpApiResource, WarehouseResource
+from pipelines.sync import query_table, sync_query_window
+
+
+def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
+    table = query_table(spec)
+
+    @asset(
+        name=table,
+        group_name="datakiosk",
+        description=f"{spec.description}\n\nData Kiosk query `{spec.path.name}` → DuckDB table `{table}`.",
+        kinds={"amazon", "graphql", "duckdb"},
+        pool=API_POOL,
+        partitions_def=daily_partitions(settings),
+        backfill_policy=backfill_policy(spec.max_window_days),
+        metadata={"query_file": spec.path.name, "table": table, "key": list(spec.key),
+                  "lookback_days": spec.lookback_days, "max_window_days": spec.max_window_days},
+        tags={"spapi/api": "datakiosk"},
+    )
+    def _query(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
+        target = warehouse.target(spapi)
+        start, end = run_window(context)
+        context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
+        result = sync_query_window(spec, spapi.datakiosk(), target, spapi.settings.marketplace_ids, start, end,
+                                   render=render, check_window=check_window)
+        return materialize_result(result, target.warehouse, spapi.source, query_ids=result.requests,
+                                  pages=result.pages)
+
+    return _query
+
+
+def query_assets(settings: Settings) -> list[AssetsDefinition]:
+    specs = load_queries()
+    return [query_asset(s, settings) for s in specs if s.account_type in ("any", settings.account_type)]

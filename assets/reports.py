@@ -1,0 +1,62 @@
+"""One Dagster asset per report catalog entry, built by a factory.
+
+- windowed reports: daily partitions; a backfill packs its days into the widest
+  window the report allows (one request per marketplace per window);
+- snapshot reports: unpartitioned; each run lands a dated snapshot;
+- listed reports (settlements): unpartitioned; each run lands every report
+  Amazon generated since the retention horizon that is not landed yet.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
+
+from assets.common import API_POOL, backfill_policy, daily_partitions, materialize_result, run_window, today_utc
+from pipelines.catalog import CATALOG, ReportEntry
+from pipelines.config import Settings
+from pipelines.resources import SpApiResource, WarehouseResource
+from pipelines.sync import sync_listed_reports, sync_report_snapshot, sync_report_window
+
+# Amazon keeps generated reports (settlements) for about 90 days.
+LISTED_REPORT_RETENTION = timedelta(days=90)
+
+
+def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
+    """Build the asset that lands ``entry`` into its raw table."""
+    windowed = entry.windowed and entry.requested
+    kwargs = dict(
+        name=entry.asset_name,
+        group_name=entry.group,
+        description=f"{entry.description}\n\nReport type `{entry.report_type}` → DuckDB table `{entry.table}`.",
+        kinds={"amazon", "duckdb"},
+        pool=API_POOL,
+        metadata={"report_type": entry.report_type, "table": entry.table, "key": list(entry.key),
+                  "lookback_days": entry.lookback_days, "max_window_days": entry.max_window_days},
+        tags={"spapi/api": "reports"},
+    )
+    if windowed:
+        kwargs.update(partitions_def=daily_partitions(settings), backfill_policy=backfill_policy(entry.max_window_days))
+
+    @asset(**kwargs)
+    def _report(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
+        target = warehouse.target(spapi)
+        marketplaces = spapi.settings.marketplace_ids
+        if windowed:
+            start, end = run_window(context)
+            context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} for {marketplaces} "
+                             f"({spapi.source})")
+            result = sync_report_window(entry, spapi.reports(), target, marketplaces, start, end)
+        elif entry.requested:
+            result = sync_report_snapshot(entry, spapi.reports(), target, marketplaces, today_utc())
+        else:
+            since = datetime.now(timezone.utc) - LISTED_REPORT_RETENTION
+            result = sync_listed_reports(entry, spapi.reports(), target, marketplaces, since)
+        return materialize_result(result, target.warehouse, spapi.source, report_type=entry.report_type,
+                                  reused_reports=result.reused)
+
+    return _report
+
+
+def report_assets(settings: Settings) -> list[AssetsDefinition]:
+    return [report_asset(e, settings) for e in CATALOG]

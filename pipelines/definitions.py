@@ -1,0 +1,30 @@
+"""The Dagster code location: every asset, resource and schedule.
+
+Assets come from three declarations: the report catalog (pipelines/catalog.py),
+the Data Kiosk query files (queries/datakiosk/*.graphql) and the model files
+(queries/models/*.sql). Loading this module validates all of them.
+"""
+from __future__ import annotations
+
+from dagster import Definitions
+
+from assets.datakiosk import query_assets
+from assets.models import model_assets
+from assets.reports import report_assets
+from assets.schedules import daily_sync_schedule
+from pipelines.config import Settings
+from pipelines.resources import SpApiResource, WarehouseResource
+
+
+def build_definitions(settings: Settings | None = None) -> Definitions:
+    settings = settings or Settings.from_env()
+    sources = report_assets(settings) + query_assets(settings)
+    models = model_assets(a.key.to_user_string() for a in sources)
+    return Definitions(
+        assets=[*sources, *models],
+        resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},
+        schedules=[daily_sync_schedule(sources)],
+    )
+
+
+defs = build_definitions()

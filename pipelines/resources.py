@@ -1,0 +1,100 @@
+"""Dagster resources: the SP-API connection and the DuckDB warehouse.
+
+With no credentials in the environment, ``SpApiResource`` starts the embedded
+local sandbox (one per process, on a free loopback port) and points the client
+at it; every log line and materialization then says ``source: sandbox``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from pipelines.config import Settings
+from pipelines.spapi.config import SpApiConfig
+from pipelines.spapi.datakiosk import DataKioskApi
+from pipelines.spapi.http import SpApiClient
+from pipelines.spapi.reports import ReportsApi
+from pipelines.sync import Target
+from pipelines.warehouse import Warehouse
+
+log = logging.getLogger("pipelines.resources")
+
+_lock = threading.Lock()
+_embedded: dict[str, object] = {}
+
+
+def embedded_sandbox(settings: Settings):
+    """The process's embedded sandbox server, started on first use."""
+    from pipelines.sandbox.server import SandboxConfig, SandboxServer
+
+    with _lock:
+        if "server" not in _embedded:
+            cfg = SandboxConfig(
+                orders_per_day=int(os.environ.get("SPAPI_SANDBOX_ORDERS_PER_DAY", "40")),
+                marketplace_ids=tuple(settings.marketplace_ids),
+                time_scale=float(os.environ.get("SPAPI_SANDBOX_TIME_SCALE", "200")),
+                processing_delay=float(os.environ.get("SPAPI_SANDBOX_PROCESSING_DELAY", "0.5")),
+                vendor=settings.account_type == "vendor",
+            )
+            server = SandboxServer(cfg, host="127.0.0.1", port=0)
+            server.__enter__()
+            _embedded["server"] = server
+            log.warning("NO SP-API CREDENTIALS SET: using the embedded LOCAL SANDBOX at %s "
+                        "(synthetic data, written to %s)", server.url, settings.warehouse_path)
+        return _embedded["server"]
+
+
+def client_config(settings: Settings) -> SpApiConfig:
+    """Credentials from the environment, or the embedded sandbox's."""
+    if not settings.sandbox:
+        return SpApiConfig.from_env(os.environ)
+    from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+
+    server = embedded_sandbox(settings)
+    return SpApiConfig(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
+                       refresh_token=SANDBOX_REFRESH_TOKEN, region=settings.region, endpoint=server.url,
+                       lwa_endpoint=server.url + "/auth/o2/token", poll_initial=0.1, poll_max=2.0)
+
+
+class SpApiResource(ConfigurableResource):
+    """Selling Partner API access (Reports and Data Kiosk) for one account.
+
+    Credentials are read from SPAPI_* environment variables at run time; they
+    never enter Dagster config, logs or metadata."""
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings.from_env()
+
+    @cached_property
+    def client(self) -> SpApiClient:
+        return SpApiClient(client_config(self.settings))
+
+    def reports(self) -> ReportsApi:
+        return ReportsApi(self.client)
+
+    def datakiosk(self) -> DataKioskApi:
+        return DataKioskApi(self.client)
+
+    @property
+    def source(self) -> str:
+        return "sandbox" if self.settings.sandbox else "amazon"
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse file (WAREHOUSE_PATH, or data/sandbox.duckdb / data/amazon.duckdb)."""
+
+    path: str = ""
+
+    def warehouse(self) -> Warehouse:
+        path = Path(self.path) if self.path else Settings.from_env().warehouse_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return Warehouse(path)
+
+    def target(self, spapi: SpApiResource) -> Target:
+        return Target(warehouse=self.warehouse(), account=spapi.settings.account, source=spapi.source)

@@ -1,0 +1,219 @@
+"""Moving one report or query window from the SP-API into the warehouse.
+
+These are the plain functions the Dagster assets call: no Dagster here, so the
+whole data path can be tested with a client, a warehouse and a sandbox alone.
+
+Waiting is done in parallel (every marketplace and window of a run is requested
+and polled at once, in threads); writing is done one file at a time, each
+landing taking the warehouse's single write slot only for its own load.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from pipelines.catalog import ReportEntry
+from pipelines.spapi.datakiosk import DataKioskApi
+from pipelines.spapi.reports import FetchedReport, ReportsApi
+from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
+from pipelines.windows import pack
+
+log = logging.getLogger("pipelines.sync")
+
+# Amazon reads a report's dataEndTime as inclusive; our windows are half-open
+# [start, end), so the request ends one second before the next window begins.
+END_EPSILON = timedelta(seconds=1)
+
+
+@dataclass
+class SyncResult:
+    """What one asset run landed: the figures its materialization reports."""
+
+    table: str
+    rows: int = 0
+    requests: list[str] = field(default_factory=list)  # report ids / query ids
+    windows: list[tuple[str, str, str, int]] = field(default_factory=list)  # marketplace, start, end, rows
+    cancelled: int = 0
+    reused: int = 0
+    pages: int = 0
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    added_columns: list[str] = field(default_factory=list)
+
+    def add(self, marketplace_id: str, start, end, landed: LandResult) -> None:
+        self.rows += landed.rows
+        self.windows.append((marketplace_id, _iso(start), _iso(end), landed.rows))
+        self.columns = landed.columns or self.columns
+        self.added_columns.extend(c for c in landed.added_columns if c not in self.added_columns)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where rows go and whose they are."""
+
+    warehouse: Warehouse
+    account: str
+    source: str  # "sandbox" | "amazon"
+    workdir: Path | None = None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parallel(jobs: Sequence, fetch: Callable, land: Callable, max_workers: int = 8) -> None:
+    """Run ``fetch(job)`` for every job concurrently; ``land(job, result)`` one at a time as each arrives."""
+    if not jobs:
+        return
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(jobs))) as pool:
+        futures = {pool.submit(fetch, job): job for job in jobs}
+        for fut in as_completed(futures):
+            land(futures[fut], fut.result())
+
+
+def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
+                       start: datetime, end: datetime) -> SyncResult:
+    """Land a windowed report for ``[start, end)``: one request per marketplace per
+    packed window (at most ``entry.max_window_days`` days), each window replaced
+    atomically in the raw table."""
+    result = SyncResult(entry.table)
+    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in pack(start, end, entry.max_window_days)]
+    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="report-") as tmp:
+        def fetch(job) -> FetchedReport:
+            mp, ws, we = job
+            return api.fetch(entry.report_type, [mp], start=ws, end=we - END_EPSILON,
+                             options=entry.report_options or None, dest_dir=Path(tmp) / f"{mp}-{ws:%Y%m%d}")
+
+        def land(job, fetched: FetchedReport) -> None:
+            mp, ws, we = job
+            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
+                              window_start=ws, window_end=we, source=target.source)
+            replace = Replace.window(entry.cursor, ws, we, mp)
+            result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage, replace))
+            _count(result, fetched)
+
+        _parallel(jobs, fetch, land)
+    return result
+
+
+def sync_report_snapshot(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
+                         snapshot_date: date) -> SyncResult:
+    """Land today's snapshot of a current-state report (listings, inventory),
+    replacing any earlier snapshot of the same day and keeping older days."""
+    result = SyncResult(entry.table)
+    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="snapshot-") as tmp:
+        def fetch(mp) -> FetchedReport:
+            return api.fetch(entry.report_type, [mp], options=entry.report_options or None,
+                             dest_dir=Path(tmp) / mp, reuse_done=False)
+
+        def land(mp, fetched: FetchedReport) -> None:
+            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
+                              window_start=None, window_end=None, source=target.source, snapshot_date=snapshot_date)
+            landed = _land_fetched(entry, target.warehouse, fetched, lineage, Replace.snapshot(snapshot_date, mp))
+            result.add(mp, snapshot_date, snapshot_date, landed)
+            _count(result, fetched)
+
+        _parallel(list(marketplace_ids), fetch, land)
+    return result
+
+
+def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
+                        created_since: datetime) -> SyncResult:
+    """Land every report Amazon generated on its own schedule (settlements) since
+    ``created_since`` that is not landed yet; each report replaces its own rows."""
+    result = SyncResult(entry.table)
+    landed_ids = _landed_report_ids(target.warehouse, entry.table)
+    found = [r for r in api.list_reports([entry.report_type], marketplace_ids=list(marketplace_ids),
+                                         created_since=created_since)
+             if r.get("reportDocumentId") and r["reportId"] not in landed_ids]
+    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="listed-") as tmp:
+        def fetch(report: dict):
+            path, charset = api.download_document(report["reportDocumentId"], Path(tmp) / report["reportId"])
+            return FetchedReport(report_id=report["reportId"], status="DONE", path=path, charset=charset,
+                                 document_id=report["reportDocumentId"], reused=True)
+
+        def land(report: dict, fetched: FetchedReport) -> None:
+            mp = (report.get("marketplaceIds") or [""])[0]
+            ws, we = (_parse_time(report.get(k)) for k in ("dataStartTime", "dataEndTime"))
+            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
+                              window_start=ws, window_end=we, source=target.source)
+            result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage,
+                                                  Replace.report(fetched.report_id)))
+            result.requests.append(fetched.report_id)
+
+        _parallel(found, fetch, land)
+    return result
+
+
+def query_table(spec) -> str:
+    """The raw table a Data Kiosk query file lands into: ``dk_<file name>``."""
+    return f"dk_{spec.name}"
+
+
+def sync_query_window(spec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
+                      start: datetime, end: datetime, render: Callable, check_window: Callable) -> SyncResult:
+    """Land a Data Kiosk query for ``[start, end)``: one query per marketplace per
+    packed window, following every page, each window replaced atomically.
+
+    ``render(spec, first_day, last_day, marketplace_ids)`` turns the query file
+    into the text sent; ``check_window`` refuses windows Data Kiosk would reject."""
+    table = query_table(spec)
+    result = SyncResult(table)
+    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in pack(start, end, spec.max_window_days)]
+    for _, ws, we in jobs:
+        check_window(spec, ws.date(), (we - timedelta(days=1)).date(), date.today())
+    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="query-") as tmp:
+        def fetch(job):
+            mp, ws, we = job
+            text = render(spec, ws.date(), (we - timedelta(days=1)).date(), [mp])
+            return api.run(text, Path(tmp) / f"{mp}-{ws:%Y%m%d}")
+
+        def land(job, run) -> None:
+            mp, ws, we = job
+            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=",".join(run.query_ids),
+                              window_start=ws, window_end=we, source=target.source)
+            replace = Replace.window(spec.cursor, ws, we, mp)
+            if run.documents:
+                landed = target.warehouse.land(table, run.documents, spec.columns, fmt="jsonl",
+                                               lineage=lineage, replace=replace)
+            else:  # DONE without a document: Data Kiosk's "no data"
+                landed = target.warehouse.land_empty(table, spec.columns, lineage=lineage, replace=replace)
+            result.add(mp, ws, we, landed)
+            result.requests.extend(run.query_ids)
+            result.pages += run.pages
+
+        _parallel(jobs, fetch, land)
+    return result
+
+
+def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lineage: Lineage,
+                  replace: Replace) -> LandResult:
+    if fetched.status == "CANCELLED" or fetched.path is None:
+        log.info("%s %s: no data for the window (report %s CANCELLED)", entry.report_type,
+                 lineage.marketplace_id, fetched.report_id)
+        return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=replace)
+    return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
+                   replace=replace, json_records=entry.json_records)
+
+
+def _count(result: SyncResult, fetched: FetchedReport) -> None:
+    result.requests.append(fetched.report_id)
+    result.cancelled += fetched.status == "CANCELLED"
+    result.reused += bool(fetched.reused)
+
+
+def _landed_report_ids(wh: Warehouse, table: str) -> set[str]:
+    try:
+        return {row[0] for row in wh.query(f'SELECT DISTINCT _report_id FROM "{table}"')}
+    except Exception:  # table not created yet
+        return set()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

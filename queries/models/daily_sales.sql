@@ -1,0 +1,16 @@
+-- Units, order items and ordered product sales per UTC purchase day, marketplace
+-- and SKU, from the latest state of every order item (cancelled lines count 0).
+SELECT
+    _account AS account,
+    _marketplace_id AS marketplace_id,
+    CAST(timezone('UTC', purchase_date) AS DATE) AS purchase_day,
+    sku,
+    asin,
+    any_value(currency) FILTER (WHERE currency IS NOT NULL) AS currency,
+    count(DISTINCT amazon_order_id) AS orders,
+    count(*) AS order_items,
+    sum(quantity) AS units,
+    coalesce(sum(item_price), 0) AS ordered_product_sales,
+    count(*) FILTER (WHERE order_status = 'Cancelled') AS cancelled_items
+FROM orders
+GROUP BY ALL
