@@ -7,6 +7,8 @@ API call. Vendor-only queries are built only for vendor accounts
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 
 from assets.common import API_POOL, backfill_policy, daily_partitions, materialize_result, run_window
@@ -43,6 +45,6 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
     return _query
 
 
-def query_assets(settings: Settings) -> list[AssetsDefinition]:
-    specs = load_queries()
+def query_assets(settings: Settings, folder: Path | None = None) -> list[AssetsDefinition]:
+    specs = load_queries(folder) if folder else load_queries()
     return [query_asset(s, settings) for s in specs if s.account_type in ("any", settings.account_type)]

@@ -6,6 +6,8 @@ the Data Kiosk query files (queries/datakiosk/*.graphql) and the model files
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from dagster import Definitions
 
 from assets.datakiosk import query_assets
@@ -16,9 +18,10 @@ from pipelines.config import Settings
 from pipelines.resources import SpApiResource, WarehouseResource
 
 
-def build_definitions(settings: Settings | None = None) -> Definitions:
+def build_definitions(settings: Settings | None = None, queries_dir: Path | None = None) -> Definitions:
+    """Every asset, resource and schedule; ``queries_dir`` overrides queries/datakiosk."""
     settings = settings or Settings.from_env()
-    sources = report_assets(settings) + query_assets(settings)
+    sources = report_assets(settings) + query_assets(settings, queries_dir)
     models = model_assets(a.key.to_user_string() for a in sources)
     return Definitions(
         assets=[*sources, *models],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from functools import cached_property
 from pathlib import Path
 
 from dagster import ConfigurableResource
@@ -39,6 +38,7 @@ def embedded_sandbox(settings: Settings):
                 marketplace_ids=tuple(settings.marketplace_ids),
                 time_scale=float(os.environ.get("SPAPI_SANDBOX_TIME_SCALE", "200")),
                 processing_delay=float(os.environ.get("SPAPI_SANDBOX_PROCESSING_DELAY", "0.5")),
+                dk_page_records=int(os.environ.get("SPAPI_SANDBOX_DK_PAGE_RECORDS", "1000")),
                 vendor=settings.account_type == "vendor",
             )
             server = SandboxServer(cfg, host="127.0.0.1", port=0)
@@ -47,6 +47,14 @@ def embedded_sandbox(settings: Settings):
             log.warning("NO SP-API CREDENTIALS SET: using the embedded LOCAL SANDBOX at %s "
                         "(synthetic data, written to %s)", server.url, settings.warehouse_path)
         return _embedded["server"]
+
+
+def stop_embedded_sandbox() -> None:
+    """Stop the process's embedded sandbox (the next use starts a fresh one)."""
+    with _lock:
+        server = _embedded.pop("server", None)
+    if server is not None:
+        server.__exit__(None, None, None)
 
 
 def client_config(settings: Settings) -> SpApiConfig:
@@ -61,19 +69,33 @@ def client_config(settings: Settings) -> SpApiConfig:
                        lwa_endpoint=server.url + "/auth/o2/token", poll_initial=0.1, poll_max=2.0)
 
 
+_clients: dict[tuple, SpApiClient] = {}
+
+
+def shared_client(settings: Settings) -> SpApiClient:
+    """One client per process and endpoint, so every asset of a run shares its
+    access token and rate-limit buckets."""
+    config = client_config(settings)
+    key = (config.endpoint, config.lwa_endpoint, config.client_id, config.region)
+    with _lock:
+        if key not in _clients:
+            _clients[key] = SpApiClient(config)
+        return _clients[key]
+
+
 class SpApiResource(ConfigurableResource):
     """Selling Partner API access (Reports and Data Kiosk) for one account.
 
     Credentials are read from SPAPI_* environment variables at run time; they
     never enter Dagster config, logs or metadata."""
 
-    @cached_property
+    @property
     def settings(self) -> Settings:
         return Settings.from_env()
 
-    @cached_property
+    @property
     def client(self) -> SpApiClient:
-        return SpApiClient(client_config(self.settings))
+        return shared_client(self.settings)
 
     def reports(self) -> ReportsApi:
         return ReportsApi(self.client)

@@ -1,0 +1,127 @@
+"""The whole Reports path: Dagster asset → client → sandbox over HTTP → DuckDB."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from dagster import DagsterExecutionStepExecutionError
+
+from pipelines.catalog import CATALOG, entry
+from pipelines.sandbox.seller import SyntheticSeller
+from tests.e2e.conftest import LAST_DAY
+
+US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
+WINDOWED = [e.asset_name for e in CATALOG if e.windowed and e.requested]
+UNPARTITIONED = [e.asset_name for e in CATALOG if not (e.windowed and e.requested)]
+ORDERS = entry("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL")
+
+
+def content_fingerprint(warehouse, table):
+    """Count and an order-independent hash of every column but load-time lineage."""
+    return warehouse.query(
+        f'SELECT count(*), sum(hash(COLUMNS(* EXCLUDE (_loaded_at, _report_id)))) FROM "{table}"')[0]
+
+
+def create_report_calls(sandbox, report_type):
+    return [r for r in sandbox.request_log
+            if r["operation"] == "createReport" and (r.get("json") or {}).get("reportType") == report_type]
+
+
+def test_every_report_lands_and_a_rerun_leaves_identical_rows(run, warehouse, sandbox):
+    first = LAST_DAY - timedelta(days=2)
+    run(WINDOWED, first, LAST_DAY)
+    run(UNPARTITIONED)
+    before = {e.table: content_fingerprint(warehouse, e.table) for e in CATALOG}
+    assert all(count > 0 for count, _ in before.values()), before
+
+    run(WINDOWED, first, LAST_DAY)
+    run(UNPARTITIONED)
+    after = {e.table: content_fingerprint(warehouse, e.table) for e in CATALOG
+             if not e.snapshot}
+    assert after == {t: v for t, v in before.items() if t in after}
+    # settlements are listed with getReports, never requested
+    assert not create_report_calls(sandbox, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2")
+
+
+def test_backfill_packs_days_into_one_request_per_marketplace(run, sandbox, warehouse):
+    first = LAST_DAY - timedelta(days=9)
+    run([ORDERS.asset_name], first, LAST_DAY)
+    calls = create_report_calls(sandbox, ORDERS.report_type)
+    assert len(calls) == 3  # 10 days fit one 30-day window; one per marketplace
+    seller = SyntheticSeller(orders_per_day=20)
+    expected = sum(i.quantity for mp in (US, DE, JP) for d in range(10)
+                   for i in seller.order_items(mp, first + timedelta(days=d)))
+    assert warehouse.query(f"SELECT sum(quantity) FROM {ORDERS.table}")[0][0] == expected
+
+
+def test_de_and_jp_text_lands_intact(run, warehouse):
+    run([ORDERS.asset_name], LAST_DAY)
+    seller = SyntheticSeller(orders_per_day=20)
+    for mp in (DE, JP):
+        landed = {r[0] for r in warehouse.query(
+            f"SELECT DISTINCT product_name FROM {ORDERS.table} WHERE _marketplace_id = ?", [mp])}
+        assert landed == {i.product_name for i in seller.order_items(mp, LAST_DAY)}
+    names = " ".join(r[0] for r in warehouse.query(f"SELECT product_name FROM {ORDERS.table}"))
+    assert "Größe" in names or "ö" in names
+    assert any("\u3040" <= ch <= "\u9fff" for ch in names)
+
+
+def test_cancelled_report_lands_zero_rows_and_succeeds(run, sandbox, warehouse):
+    sandbox.inject("cancelled", count=3)
+    result = run([ORDERS.asset_name], LAST_DAY)
+    assert result.success
+    assert warehouse.query(f"SELECT count(*) FROM {ORDERS.table}")[0][0] == 0
+    meta = result.asset_materializations_for_node(ORDERS.asset_name)[0].metadata
+    assert meta["cancelled_no_data"].value == 3
+
+
+def test_fatal_report_fails_with_its_error_document_and_keeps_landed_rows(run, sandbox, warehouse):
+    run([ORDERS.asset_name], LAST_DAY - timedelta(days=1))
+    landed = content_fingerprint(warehouse, ORDERS.table)
+    sandbox.inject("fatal", count=1)
+    with pytest.raises(DagsterExecutionStepExecutionError) as err:
+        run([ORDERS.asset_name], LAST_DAY)
+    assert "FATAL" in str(err.value.__cause__) or "fatal" in str(err.value.__cause__).lower()
+    assert content_fingerprint(warehouse, ORDERS.table) == landed
+
+
+@pytest.mark.parametrize("fault,kwargs", [
+    ("throttle", {"operation": "createReport", "count": 3}),
+    ("server_error", {"operation": "getReport", "count": 2}),
+    ("drop_connection", {"count": 1}),
+    ("expire_url", {"count": 1}),
+    ("truncated_gzip", {"count": 1}),
+])
+def test_transient_faults_are_survived_without_losing_or_duplicating_rows(run, sandbox, warehouse, fault, kwargs):
+    sandbox.inject(fault, **kwargs)
+    assert run([ORDERS.asset_name], LAST_DAY).success
+    seller = SyntheticSeller(orders_per_day=20)
+    expected = sum(len(seller.order_items(mp, LAST_DAY)) for mp in (US, DE, JP))
+    assert warehouse.query(f"SELECT count(*) FROM {ORDERS.table}")[0][0] == expected
+
+
+def test_a_column_amazon_adds_is_added_and_nothing_is_lost(run, sandbox, warehouse):
+    run([ORDERS.asset_name], LAST_DAY - timedelta(days=1))
+    before = warehouse.query(f"SELECT count(*) FROM {ORDERS.table}")[0][0]
+    sandbox.inject("new_column", count=3)
+    result = run([ORDERS.asset_name], LAST_DAY)
+    cols = {r[0] for r in warehouse.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [ORDERS.table])}
+    assert "new_amazon_column" in cols
+    assert warehouse.query(
+        f"SELECT count(*) FROM {ORDERS.table} WHERE _window_start < ?",
+        [str(LAST_DAY)])[0][0] == before
+    meta = result.asset_materializations_for_node(ORDERS.asset_name)[0].metadata
+    assert "new_amazon_column" in meta["new_columns"].value
+
+
+def test_models_build_on_landed_reports(run, warehouse):
+    run(["raw_all_orders_by_order_date", "raw_all_orders_by_last_update"], LAST_DAY - timedelta(days=1), LAST_DAY)
+    run(["orders", "daily_sales"])
+    units_raw = warehouse.query(
+        "SELECT sum(quantity) FROM raw_all_orders_by_order_date")[0][0]
+    assert warehouse.query("SELECT sum(units) FROM daily_sales")[0][0] >= units_raw
+    dupes = warehouse.query(
+        "SELECT count(*) FROM (SELECT amazon_order_id, sku, _marketplace_id, count(*) c FROM orders "
+        "GROUP BY ALL HAVING c > 1)")[0][0]
+    assert dupes == 0
