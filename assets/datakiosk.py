@@ -15,11 +15,11 @@ from assets.common import API_POOL, backfill_policy, daily_partitions, materiali
 from pipelines.config import Settings
 from pipelines.datakiosk_queries import QuerySpec, check_window, load_queries, render
 from pipelines.resources import SpApiResource, WarehouseResource
-from pipelines.sync import query_table, sync_query_window
+from pipelines.sync import sync_query_window
 
 
 def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
-    table = query_table(spec)
+    table = spec.table
 
     @asset(
         name=table,
@@ -47,4 +47,4 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
 
 def query_assets(settings: Settings, folder: Path | None = None) -> list[AssetsDefinition]:
     specs = load_queries(folder) if folder else load_queries()
-    return [query_asset(s, settings) for s in specs if s.account_type in ("any", settings.account_type)]
+    return [query_asset(s, settings) for s in specs if s.account == settings.account_type]

@@ -35,10 +35,10 @@ def snake(name: str) -> str:
 
     >>> snake("amazon-order-id"), snake("Event Type"), snake("salesByDate.orderedProductSales.amount")
     ('amazon_order_id', 'event_type', 'sales_by_date_ordered_product_sales_amount')
-    >>> snake("WarehouseTransferIn/Out"), snake("FNSKU"), snake("asin1")
-    ('warehouse_transfer_in_out', 'fnsku', 'asin1')
+    >>> snake("WarehouseTransferIn/Out"), snake("FNSKU"), snake("asin1"), snake("unitsOrderedB2B")
+    ('warehouse_transfer_in_out', 'fnsku', 'asin1', 'units_ordered_b2b')
     """
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name.strip())
+    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", name.strip())
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
     s = re.sub(r"[^0-9a-zA-Z]+", "_", s).strip("_").lower()
     return s or "unnamed"

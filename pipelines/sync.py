@@ -149,11 +149,6 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
     return result
 
 
-def query_table(spec) -> str:
-    """The raw table a Data Kiosk query file lands into: ``dk_<file name>``."""
-    return f"dk_{spec.name}"
-
-
 def sync_query_window(spec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
                       start: datetime, end: datetime, render: Callable, check_window: Callable) -> SyncResult:
     """Land a Data Kiosk query for ``[start, end)``: one query per marketplace per
@@ -161,20 +156,22 @@ def sync_query_window(spec, api: DataKioskApi, target: Target, marketplace_ids: 
 
     ``render(spec, first_day, last_day, marketplace_ids)`` turns the query file
     into the text sent; ``check_window`` refuses windows Data Kiosk would reject."""
-    table = query_table(spec)
+    table = spec.table
     result = SyncResult(table)
-    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in pack(start, end, spec.max_window_days)]
+    # Vendor views take no marketplace argument: one query answers for all of them.
+    scopes = list(marketplace_ids) if spec.takes_marketplaces else [None]
+    jobs = [(mp, ws, we) for mp in scopes for ws, we in pack(start, end, spec.max_window_days)]
     for _, ws, we in jobs:
         check_window(spec, ws.date(), (we - timedelta(days=1)).date(), date.today())
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="query-") as tmp:
         def fetch(job):
             mp, ws, we = job
-            text = render(spec, ws.date(), (we - timedelta(days=1)).date(), [mp])
-            return api.run(text, Path(tmp) / f"{mp}-{ws:%Y%m%d}")
+            text = render(spec, ws.date(), (we - timedelta(days=1)).date(), [mp] if mp else [])
+            return api.run(text, Path(tmp) / f"{mp or 'all'}-{ws:%Y%m%d}")
 
         def land(job, run) -> None:
             mp, ws, we = job
-            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=",".join(run.query_ids),
+            lineage = Lineage(account=target.account, marketplace_id=mp or "", report_id=",".join(run.query_ids),
                               window_start=ws, window_end=we, source=target.source)
             replace = Replace.window(spec.cursor, ws, we, mp)
             if run.documents:

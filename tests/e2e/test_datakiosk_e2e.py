@@ -7,18 +7,17 @@ from datetime import timedelta
 from pipelines.datakiosk_queries import load_queries, render
 from pipelines.sandbox.datakiosk_engine import DataKioskEngine
 from pipelines.sandbox.seller import SyntheticSeller
-from pipelines.sync import query_table
 from tests.e2e.conftest import LAST_DAY
 
 US = "ATVPDKIKX0DER"
-SELLER_QUERIES = [q for q in load_queries() if q.account_type != "vendor"]
+SELLER_QUERIES = [q for q in load_queries() if q.account != "vendor"]
 BY_SKU = next(q for q in SELLER_QUERIES if q.name == "sales_and_traffic_by_sku")
 
 
 def test_every_seller_query_lands_a_typed_table(run, warehouse):
-    run([query_table(q) for q in SELLER_QUERIES], LAST_DAY - timedelta(days=1), LAST_DAY)
+    run([q.table for q in SELLER_QUERIES], LAST_DAY - timedelta(days=1), LAST_DAY)
     for q in SELLER_QUERIES:
-        table = query_table(q)
+        table = q.table
         assert warehouse.query(f'SELECT count(*) FROM "{table}"')[0][0] > 0, table
         types = dict(warehouse.query(
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table]))
@@ -26,33 +25,33 @@ def test_every_seller_query_lands_a_typed_table(run, warehouse):
             assert col.name in types, (table, col.name)
     sales = dict(warehouse.query(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-        [query_table(BY_SKU)]))
+        [BY_SKU.table]))
     assert any(t in ("BIGINT", "INTEGER") for n, t in sales.items() if "units_ordered" in n)
 
 
 def test_a_result_spanning_many_documents_lands_every_page(run, warehouse, sandbox):
-    result = run([query_table(BY_SKU)], LAST_DAY)
-    meta = result.asset_materializations_for_node(query_table(BY_SKU))[0].metadata
+    result = run([BY_SKU.table], LAST_DAY)
+    meta = result.asset_materializations_for_node(BY_SKU.table)[0].metadata
     assert meta["pages"].value >= 3 * 3  # >= 3 pages in each of the 3 marketplaces (25 records per page)
     engine = DataKioskEngine(SyntheticSeller(orders_per_day=20))
     for mp in ("ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"):
         truth = engine.execute(render(BY_SKU, LAST_DAY, LAST_DAY, [mp])).records
-        landed = warehouse.query(f'SELECT count(*) FROM "{query_table(BY_SKU)}" WHERE _marketplace_id = ?', [mp])
+        landed = warehouse.query(f'SELECT count(*) FROM "{BY_SKU.table}" WHERE _marketplace_id = ?', [mp])
         assert landed[0][0] == len(truth) > 0
 
 
 def test_datakiosk_units_by_sku_equal_the_orders_report(run, warehouse):
-    run(["raw_all_orders_by_order_date", query_table(BY_SKU)], LAST_DAY)
+    run(["raw_all_orders_by_order_date", BY_SKU.table], LAST_DAY)
     units_col = next(c.name for c in BY_SKU.columns if c.name.endswith("units_ordered"))
     sku_col = next(c.name for c in BY_SKU.columns if c.name == "sku" or c.name.endswith("_sku"))
     mismatches = warehouse.query(f"""
         WITH dk AS (
             SELECT _marketplace_id AS mp, "{sku_col}" AS sku, sum("{units_col}") AS units
-            FROM "{query_table(BY_SKU)}" GROUP BY ALL),
+            FROM "{BY_SKU.table}" GROUP BY ALL),
         rep AS (
             SELECT _marketplace_id AS mp, sku, sum(quantity) AS units
             FROM raw_all_orders_by_order_date GROUP BY ALL)
         SELECT * FROM dk FULL JOIN rep USING (mp, sku)
         WHERE coalesce(dk.units, 0) <> coalesce(rep.units, 0)""")
     assert mismatches == []
-    assert warehouse.query(f'SELECT sum("{units_col}") FROM "{query_table(BY_SKU)}"')[0][0] > 0
+    assert warehouse.query(f'SELECT sum("{units_col}") FROM "{BY_SKU.table}"')[0][0] > 0

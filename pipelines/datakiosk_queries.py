@@ -1,0 +1,530 @@
+"""Data Kiosk query files: load, validate, describe and render.
+
+One ``queries/datakiosk/<name>.graphql`` file = one Data Kiosk asset. The file
+is a GraphQL query with variables for what the asset run supplies
+(``$startDate``, ``$endDate``, ``$marketplaceIds``) and a front matter of
+``# key: value`` comment lines (comments, so the file stays valid GraphQL and
+error line numbers match the file)::
+
+    # description: Daily account totals per marketplace.
+    # max_window_days: 30
+    # lookback_days: 3
+    # cursor: start_date
+    # key: marketplace_id, start_date
+    query ($startDate: Date!, $endDate: Date!, $marketplaceIds: [String!]!) {
+      analytics_salesAndTraffic_2024_04_24 {
+        salesAndTrafficByDate(startDate: $startDate, endDate: $endDate,
+                              aggregateBy: DAY, marketplaceIds: $marketplaceIds) {
+          startDate marketplaceId sales { unitsOrdered }
+        }
+      }
+    }
+
+Front matter keys (all optional): ``description``, ``account`` (seller |
+vendor; defaults from the dataset), ``max_window_days`` (widest window one
+query may ask for, default 30), ``lookback_days`` (trailing days a sync
+re-pulls, default 3), ``cursor`` (the date column the window replaces rows
+on, default ``start_date``), ``key`` (comma-separated columns identifying a
+row).
+
+Everything is checked at load, before any API call: GraphQL validity against
+the official dataset schema (``pipelines/datakiosk_schemas/``, validated with
+``gql``), the 8,000-character limit after whitespace removal, literal start
+dates no more than two years back, supported variables, metadata.
+
+Data Kiosk documents are JSONL: each line is one element of the queried list
+(``salesAndTrafficByDate`` etc.) with the fields as selected and no
+``data``/dataset wrappers, so column sources are dotted paths inside one such
+element (``sales.orderedProductSales.amount``).
+
+>>> spec = next(s for s in load_queries() if s.name == "sales_and_traffic_by_date")
+>>> spec.dataset, spec.account, spec.cursor
+('salesAndTrafficByDate', 'seller', 'start_date')
+>>> q = render(spec, date(2025, 1, 1), date(2025, 1, 31), ["ATVPDKIKX0DER"])
+>>> 'startDate:"2025-01-01"' in q and "$" not in q
+True
+"""
+from __future__ import annotations
+
+import re
+from copy import copy
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from gql import Client, gql
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    print_ast,
+)
+from graphql.language import REMOVE, Lexer, Source, TokenKind, Visitor, visit
+
+from pipelines.catalog import Column
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "datakiosk_schemas"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
+
+MAX_QUERY_CHARS = 8000  # createQuery: "at most 8000 characters after unnecessary whitespace is removed"
+MAX_YEARS_BACK = 2  # "The start date must be no more than two years ago."
+ACCOUNT_TYPES = ("seller", "vendor")
+SUPPORTED_VARIABLES = ("startDate", "endDate", "marketplaceIds")
+METADATA_KEYS = ("description", "account", "max_window_days", "lookback_days", "cursor", "key")
+
+# Scalar → (catalog kind, DuckDB type) for leaves of the selection.
+_SCALARS = {
+    "String": ("text", "VARCHAR"),
+    "ID": ("text", "VARCHAR"),
+    "Int": ("int", "BIGINT"),
+    "Long": ("int", "BIGINT"),
+    "Float": ("float", "DOUBLE"),
+    "Boolean": ("bool", "BOOLEAN"),
+    "Date": ("date", "DATE"),
+    "DateTime": ("timestamptz", "TIMESTAMPTZ"),
+}
+_MONEY = ("decimal", "DECIMAL(18,4)")  # Amount.amount: money stays exact
+_META_LINE = re.compile(r"^#\s*([a-z][a-z0-9_]*)\s*:\s*(.*?)\s*$")
+
+
+class QueryFileError(ValueError):
+    """A query file (or a window asked of it) that Data Kiosk would reject.
+
+    The message starts with ``file:line:column:`` when a position is known.
+    """
+
+    def __init__(self, message: str, path: Path | str | None = None,
+                 line: int | None = None, column: int | None = None):
+        self.path, self.line, self.column = path, line, column
+        where = ":".join(str(p) for p in (_display(path) if path else None, line, column) if p is not None)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class QueryWindowError(QueryFileError):
+    """The date window asked of a query is not allowed (too old, too wide, reversed)."""
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """One validated Data Kiosk query file and what the asset factory needs."""
+
+    name: str  # file name without .graphql
+    path: Path
+    text: str  # the file as written (with variables)
+    schema: str  # dataset schema root field, e.g. analytics_salesAndTraffic_2024_04_24
+    dataset: str  # the queried list field, e.g. salesAndTrafficByDate
+    account: str  # seller | vendor
+    description: str
+    cursor: str | None
+    key: tuple[str, ...]
+    max_window_days: int
+    lookback_days: int
+    columns: tuple[Column, ...]
+    variables: tuple[str, ...]  # variables the run must supply
+
+    @property
+    def table(self) -> str:
+        return f"raw_dk_{self.name}"
+
+    @property
+    def takes_marketplaces(self) -> bool:
+        """False for datasets without a marketplace argument (vendor views answer for the account)."""
+        return "marketplaceIds" in self.variables
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+# ---- schemas -------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def dataset_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, GraphQLSchema]:
+    """The official dataset schemas keyed by their single root field.
+
+    >>> sorted(dataset_schemas())[0]
+    'analytics_economics_2024_03_15'
+    """
+    out = {}
+    for sdl in sorted(schema_dir.glob("*.graphql")):
+        schema = Client(schema=sdl.read_text(encoding="utf-8")).schema
+        for root in schema.query_type.fields:
+            out[root] = schema
+    return out
+
+
+def schema_for(document, schemas: dict[str, GraphQLSchema] | None = None) -> tuple[str, GraphQLSchema] | None:
+    """The (root field, schema) a parsed query targets, from its first top-level field."""
+    schemas = dataset_schemas() if schemas is None else schemas
+    for op in document.definitions:
+        if isinstance(op, OperationDefinitionNode):
+            for sel in op.selection_set.selections:
+                if isinstance(sel, FieldNode) and sel.name.value in schemas:
+                    return sel.name.value, schemas[sel.name.value]
+    return None
+
+
+# ---- text helpers -------------------------------------------------------------------
+
+def minify(text: str) -> str:
+    """The query with comments, commas and unnecessary whitespace removed.
+
+    >>> minify('query { a(x: 1, y: "b c", z: ["d", "e"]) # note\\n { f g } }')
+    'query{a(x:1 y:"b c" z:["d" "e"]){f g}}'
+    """
+    # a space only between two names/values, where the tokens would otherwise merge or blur
+    words = (TokenKind.NAME, TokenKind.INT, TokenKind.FLOAT, TokenKind.STRING, TokenKind.BLOCK_STRING)
+    lexer = Lexer(Source(text))
+    out: list[str] = []
+    prev = None
+    token = lexer.advance()
+    while token.kind != TokenKind.EOF:
+        if prev in words and token.kind in words:
+            out.append(" ")
+        out.append(text[token.start:token.end])
+        prev = token.kind
+        token = lexer.advance()
+    return "".join(out)
+
+
+def two_years_before(today: date) -> date:
+    """The oldest start date Data Kiosk accepts on ``today``.
+
+    >>> two_years_before(date(2026, 3, 1)), two_years_before(date(2028, 2, 29))
+    (datetime.date(2024, 3, 1), datetime.date(2026, 2, 28))
+    """
+    try:
+        return today.replace(year=today.year - MAX_YEARS_BACK)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - MAX_YEARS_BACK, day=28)
+
+
+def _display(path: Path | str) -> str:
+    p = Path(path)
+    for base in (Path.cwd(), PROJECT_ROOT):
+        try:
+            return str(p.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(p)
+
+
+# ---- loading ----------------------------------------------------------------------
+
+def load_queries(folder: Path | str = DEFAULT_QUERY_DIR, *, today: date | None = None) -> list[QuerySpec]:
+    """Every ``*.graphql`` query in ``folder``, validated, sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise QueryFileError(f"Data Kiosk query folder {folder} does not exist")
+    return [load_query(p, today=today) for p in sorted(folder.glob("*.graphql"))]
+
+
+def load_query(path: Path | str, *, today: date | None = None) -> QuerySpec:
+    """Parse, validate and describe one query file (raises QueryFileError)."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    meta = _front_matter(text, path)
+    try:
+        document = gql(text).document
+    except GraphQLError as e:
+        raise _located(e, path) from None
+    target = schema_for(document)
+    if target is None:
+        raise QueryFileError(f"the query selects no Data Kiosk dataset; known: {', '.join(sorted(dataset_schemas()))}",
+                             path, *_position(document.definitions[0] if document.definitions else None))
+    schema_name, schema = target
+    try:
+        Client(schema=schema).validate(gql(text))
+    except GraphQLError as e:
+        raise _located(e, path) from None
+
+    op, dataset_node = _single_dataset(document, schema_name, path)
+    variables = tuple(v.variable.name.value for v in op.variable_definitions)
+    unsupported = [v for v in variables if v not in SUPPORTED_VARIABLES]
+    if unsupported:
+        node = next(v for v in op.variable_definitions if v.variable.name.value == unsupported[0])
+        raise QueryFileError(f"unsupported variable ${unsupported[0]}; the asset run supplies only "
+                             + ", ".join(f"${v}" for v in SUPPORTED_VARIABLES), path, *_position(node))
+    _check_literal_dates(document, path, today or date.today())
+    size = len(minify(text))
+    if size > MAX_QUERY_CHARS:
+        raise QueryFileError(f"query is {size} characters once whitespace is removed; Data Kiosk accepts at most "
+                             f"{MAX_QUERY_CHARS}", path, 1, 1)
+
+    dataset_field = schema.query_type.fields[schema_name].type
+    dataset_type = _named(dataset_field)
+    field_def = dataset_type.fields[dataset_node.name.value]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    columns = tuple(_columns(_named(field_def.type), dataset_node.selection_set, fragments, ""))
+    names = [c.name for c in columns]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise QueryFileError(f"selected fields give duplicate column names {dupes}; use aliases", path,
+                             *_position(dataset_node))
+    spec = _spec(path, text, meta, schema_name, dataset_node.name.value, columns, variables)
+    day = today or date.today()
+    render(spec, day, day, ["ATVPDKIKX0DER"])  # as sent: fragments inlined, literals in; raises if too long
+    return spec
+
+
+def _spec(path: Path, text: str, meta: dict[str, tuple[str, int]], schema_name: str, dataset: str,
+          columns: tuple[Column, ...], variables: tuple[str, ...]) -> QuerySpec:
+    def meta_int(key: str, default: int) -> int:
+        if key not in meta:
+            return default
+        raw, line = meta[key]
+        if not raw.isdigit() or int(raw) < (1 if key == "max_window_days" else 0):
+            raise QueryFileError(f"{key} must be a whole number of days, got {raw!r}", path, line, 1)
+        return int(raw)
+
+    expected_account = "vendor" if "vendor" in schema_name.lower() else "seller"
+    account, account_line = meta.get("account", (expected_account, 1))
+    if account not in ACCOUNT_TYPES:
+        raise QueryFileError(f"account must be one of {', '.join(ACCOUNT_TYPES)}, got {account!r}",
+                             path, account_line, 1)
+    if account != expected_account:
+        raise QueryFileError(f"account: {account} does not match dataset {schema_name} "
+                             f"(available to {expected_account} accounts)", path, account_line, 1)
+    names = {c.name: c for c in columns}
+    default_cursor = "start_date" if "start_date" in names else None
+    cursor, cursor_line = meta.get("cursor", (default_cursor, 1))
+    if cursor is not None and (cursor not in names or names[cursor].kind not in ("date", "timestamptz")):
+        dates = [c.name for c in columns if c.kind in ("date", "timestamptz")]
+        raise QueryFileError(f"cursor {cursor!r} is not a selected date column; selected date columns: {dates}",
+                             path, cursor_line, 1)
+    key_raw, key_line = meta.get("key", ("", 1))
+    key = tuple(k.strip() for k in key_raw.split(",") if k.strip())
+    missing = [k for k in key if k not in names]
+    if missing:
+        raise QueryFileError(f"key columns {missing} are not selected; columns: {sorted(names)}", path, key_line, 1)
+    description = meta.get("description", (f"Data Kiosk {schema_name}.{dataset}", 1))[0]
+    return QuerySpec(
+        name=path.stem, path=path, text=text, schema=schema_name, dataset=dataset, account=account,
+        description=description, cursor=cursor, key=key,
+        max_window_days=meta_int("max_window_days", 30), lookback_days=meta_int("lookback_days", 3),
+        columns=columns, variables=variables,
+    )
+
+
+def _front_matter(text: str, path: Path) -> dict[str, tuple[str, int]]:
+    """``# key: value`` lines before the first GraphQL token → {key: (value, line)}."""
+    meta: dict[str, tuple[str, int]] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _META_LINE.match(stripped)
+        if not m:
+            continue  # a plain comment
+        key, value = m.groups()
+        if key not in METADATA_KEYS:
+            raise QueryFileError(f"unknown front-matter key {key!r}; allowed: {', '.join(METADATA_KEYS)}",
+                                 path, lineno, 1)
+        meta[key] = (value, lineno)
+    return meta
+
+
+def _single_dataset(document, schema_name: str, path: Path) -> tuple[OperationDefinitionNode, FieldNode]:
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(ops) != 1 or ops[0].operation != OperationType.QUERY:
+        raise QueryFileError("a query file must hold exactly one query operation", path, *_position(ops[-1]))
+    op = ops[0]
+    roots = [s for s in op.selection_set.selections if isinstance(s, FieldNode)]
+    if len(roots) != 1 or len(op.selection_set.selections) != 1:
+        raise QueryFileError(f"select exactly one dataset ({schema_name}) at the top level",
+                             path, *_position(op.selection_set))
+    inner = roots[0].selection_set.selections
+    if len(inner) != 1 or not isinstance(inner[0], FieldNode):
+        raise QueryFileError(f"select exactly one field of {schema_name} (one list → one JSONL document → one "
+                             "table); put the others in their own files", path, *_position(roots[0]))
+    return op, inner[0]
+
+
+def _check_literal_dates(document, path: Path, today: date) -> None:
+    oldest = two_years_before(today)
+
+    class Dates(Visitor):
+        def enter_argument(self, node, *_):
+            if node.name.value not in ("startDate", "endDate") or not isinstance(node.value, StringValueNode):
+                return
+            try:
+                value = date.fromisoformat(node.value.value)
+            except ValueError:
+                raise QueryFileError(f"{node.name.value} {node.value.value!r} is not a date (YYYY-MM-DD)",
+                                     path, *_position(node.value)) from None
+            if node.name.value == "startDate" and value < oldest:
+                raise QueryFileError(f"startDate {value} is more than two years back (oldest allowed on "
+                                     f"{today}: {oldest})", path, *_position(node.value))
+
+    visit(document, Dates())
+
+
+def _position(node) -> tuple[int | None, int | None]:
+    if node is None or node.loc is None:
+        return None, None
+    loc = node.loc.source.get_location(node.loc.start)
+    return loc.line, loc.column
+
+
+def _located(error: GraphQLError, path: Path) -> QueryFileError:
+    line, column = (error.locations[0].line, error.locations[0].column) if error.locations else (None, None)
+    return QueryFileError(error.message, path, line, column)
+
+
+# ---- columns -----------------------------------------------------------------------
+
+def _named(gtype):
+    while isinstance(gtype, (GraphQLNonNull, GraphQLList)):
+        gtype = gtype.of_type
+    return gtype
+
+
+def _fields(selection_set: SelectionSetNode | None, fragments: dict) -> Iterable[FieldNode]:
+    """Fields of a selection set with fragments expanded (datasets have no interfaces/unions)."""
+    for sel in selection_set.selections if selection_set else ():
+        if isinstance(sel, FieldNode):
+            yield sel
+        elif isinstance(sel, InlineFragmentNode):
+            yield from _fields(sel.selection_set, fragments)
+        elif isinstance(sel, FragmentSpreadNode):
+            yield from _fields(fragments[sel.name.value].selection_set, fragments)
+
+
+def _is_money(parent: GraphQLObjectType, field_name: str) -> bool:
+    return field_name == "amount" and "currencyCode" in parent.fields
+
+
+def _leaf(parent: GraphQLObjectType, field_name: str, gtype) -> tuple[str, str]:
+    if _is_money(parent, field_name):
+        return _MONEY
+    if isinstance(gtype, GraphQLEnumType):
+        return _SCALARS["String"]
+    return _SCALARS.get(gtype.name, _SCALARS["String"])
+
+
+def _columns(parent: GraphQLObjectType, selection_set, fragments: dict, prefix: str) -> Iterable[Column]:
+    """Flatten a selection into columns: objects by dotted path, lists as one DuckDB LIST column."""
+    for node in _fields(selection_set, fragments):
+        if node.name.value == "__typename":
+            continue
+        key = node.alias.value if node.alias else node.name.value  # JSON key = response key
+        source = f"{prefix}{key}"
+        ftype = parent.fields[node.name.value].type
+        named = _named(ftype)
+        if _has_list(ftype):
+            yield Column(source, f"duckdb:{_duckdb_type(parent, node, ftype, fragments)}")
+        elif isinstance(named, GraphQLObjectType):
+            yield from _columns(named, node.selection_set, fragments, source + ".")
+        else:
+            yield Column(source, _leaf(parent, node.name.value, named)[0])
+
+
+def _has_list(gtype) -> bool:
+    while isinstance(gtype, GraphQLNonNull):
+        gtype = gtype.of_type
+    return isinstance(gtype, GraphQLList)
+
+
+def _duckdb_type(parent: GraphQLObjectType, node: FieldNode, gtype, fragments: dict) -> str:
+    """Exact DuckDB type of a selected field: ``STRUCT("a" VARCHAR, "b" DOUBLE)[]`` etc."""
+    if isinstance(gtype, GraphQLNonNull):
+        return _duckdb_type(parent, node, gtype.of_type, fragments)
+    if isinstance(gtype, GraphQLList):
+        return _duckdb_type(parent, node, gtype.of_type, fragments) + "[]"
+    if isinstance(gtype, GraphQLObjectType):
+        members = []
+        for child in _fields(node.selection_set, fragments):
+            if child.name.value == "__typename":
+                continue
+            key = child.alias.value if child.alias else child.name.value
+            members.append(f'"{key}" {_duckdb_type(gtype, child, gtype.fields[child.name.value].type, fragments)}')
+        return f"STRUCT({', '.join(members)})"
+    if isinstance(gtype, (GraphQLScalarType, GraphQLEnumType)):
+        return _leaf(parent, node.name.value, gtype)[1]
+    raise TypeError(f"unsupported GraphQL type {gtype}")
+
+
+# ---- run time ------------------------------------------------------------------------
+
+def check_window(spec: QuerySpec, start: date, end: date, today: date | None = None) -> None:
+    """Raise QueryWindowError if Data Kiosk would reject ``[start, end]`` (both inclusive) on ``today``."""
+    today = today or date.today()
+    if end < start:
+        raise QueryWindowError(f"window end {end} is before its start {start}", spec.path)
+    oldest = two_years_before(today)
+    if start < oldest:
+        raise QueryWindowError(f"startDate {start} is more than two years back (Data Kiosk rejects it); the "
+                               f"oldest start allowed on {today} is {oldest}", spec.path)
+    days = (end - start).days + 1
+    if days > spec.max_window_days:
+        raise QueryWindowError(f"window {start}..{end} is {days} days; this query allows at most "
+                               f"{spec.max_window_days} (max_window_days)", spec.path)
+
+
+def render(spec: QuerySpec, start: date, end: date, marketplace_ids: Sequence[str] = ()) -> str:
+    """The query text to send to createQuery: variables replaced by literals, named
+    fragments expanded in place (the plainest GraphQL), minified.
+
+    ``start`` and ``end`` are Data Kiosk's ``startDate``/``endDate``, both inclusive.
+    """
+    values = {"startDate": StringValueNode(value=start.isoformat()),
+              "endDate": StringValueNode(value=end.isoformat()),
+              "marketplaceIds": ListValueNode(values=tuple(StringValueNode(value=m) for m in marketplace_ids))}
+    if spec.takes_marketplaces and not marketplace_ids:
+        raise QueryFileError(f"{spec.name} needs at least one marketplace id", spec.path)
+
+    class Inline(Visitor):
+        def enter_variable_definition(self, *_):
+            return REMOVE
+
+        def enter_variable(self, node, *_):
+            return values[node.name.value]
+
+        def leave_operation_definition(self, node, *_):
+            if node.variable_definitions:
+                node = copy(node)
+                node.variable_definitions = ()
+            return node
+
+    document = visit(gql(spec.text).document, Inline())
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    ops = [_inline_fragments(d, fragments) for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    text = minify(print_ast(DocumentNode(definitions=tuple(ops))))
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryFileError(f"rendered query is {len(text)} characters; Data Kiosk accepts at most "
+                             f"{MAX_QUERY_CHARS}", spec.path)
+    return text
+
+
+def _inline_fragments(node, fragments: dict):
+    """A copy of ``node`` whose selection sets have every ``...Fragment`` spread replaced by its fields."""
+    if getattr(node, "selection_set", None) is None:
+        return node
+    selections = []
+    for sel in node.selection_set.selections:
+        if isinstance(sel, FragmentSpreadNode):
+            inlined = _inline_fragments(fragments[sel.name.value], fragments)
+            selections.extend(inlined.selection_set.selections)
+        else:
+            selections.append(_inline_fragments(sel, fragments))
+    out = copy(node)
+    out.selection_set = SelectionSetNode(selections=tuple(selections))
+    return out
