@@ -5,7 +5,6 @@ load, so a bad query fails here, naming its file, line and field, before any
 API call. Vendor-only queries are built only for vendor accounts
 (``SPAPI_ACCOUNT_TYPE=vendor``).
 """
-from __future__ import annotations
 
 from pathlib import Path
 

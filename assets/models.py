@@ -4,7 +4,6 @@ A model's upstream assets are the tables its SQL reads (found by sqlglot), so
 adding a model is adding a file. Models rebuild whole, eagerly after their
 upstreams change (with Dagster's automation sensor on), or when materialized.
 """
-from __future__ import annotations
 
 from collections.abc import Iterable
 

@@ -6,7 +6,6 @@
 - listed reports (settlements): unpartitioned; each run lands every report
   Amazon generated since the retention horizon that is not landed yet.
 """
-from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 

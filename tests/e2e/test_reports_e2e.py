@@ -19,7 +19,7 @@ ORDERS = entry("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL")
 def content_fingerprint(warehouse, table):
     """Count and an order-independent hash of every column but load-time lineage."""
     return warehouse.query(
-        f'SELECT count(*), sum(hash(COLUMNS(* EXCLUDE (_loaded_at, _report_id)))) FROM "{table}"')[0]
+        f'SELECT count(*), sum(hash(r)::HUGEINT) FROM (SELECT * EXCLUDE (_loaded_at, _report_id) FROM "{table}") r')[0]
 
 
 def create_report_calls(sandbox, report_type):

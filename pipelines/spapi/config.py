@@ -1,0 +1,105 @@
+"""Client settings: credentials, hosts, timeouts, retry and polling bounds.
+
+>>> cfg = SpApiConfig("amzn1.application-oa2-client.x", "secret", "Atzr|token", region="eu")
+>>> cfg.api_endpoint
+'https://sellingpartnerapi-eu.amazon.com'
+>>> "secret" in repr(cfg) or "Atzr" in repr(cfg)
+False
+>>> SpApiConfig.from_env({"SPAPI_CLIENT_ID": "a", "SPAPI_CLIENT_SECRET": "b",
+...                       "SPAPI_REFRESH_TOKEN": "c", "SPAPI_REGION": "xx"})
+Traceback (most recent call last):
+...
+pipelines.spapi.errors.ConfigError: SPAPI_REGION='xx' is not a valid region; allowed values: na, eu, fe
+"""
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+from .regions import LWA_ENDPOINT, REGIONS
+
+
+def default_user_agent() -> str:
+    """``spapi-duckdb/0.1 (Language=Python/3.11; Platform=Linux)``, as Amazon recommends."""
+    py = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"spapi-duckdb/0.1 (Language=Python/{py}; Platform={platform.system() or 'unknown'})"
+
+
+@dataclass(frozen=True)
+class SpApiConfig:
+    client_id: str
+    client_secret: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    region: str = "na"
+    endpoint: str | None = None  # overrides the region's SP-API host (e.g. a sandbox)
+    lwa_endpoint: str | None = None  # overrides https://api.amazon.com/auth/o2/token
+    user_agent: str = field(default_factory=default_user_agent)
+    timeout: float = 30.0  # seconds, per HTTP call (connect/read/write/pool)
+    max_retries: int = 8  # retries after the first attempt (429, 5xx, transport errors)
+    max_retry_seconds: float = 600.0  # total time budget of one call's retries
+    poll_initial: float = 2.0  # first wait between status polls, seconds
+    poll_max: float = 60.0  # longest wait between status polls
+    poll_timeout: float = 4 * 3600.0  # give up waiting for a report/query after this long
+    backoff_base: float = 1.0  # retry wait = uniform(0, min(backoff_max, backoff_base * 2**n))
+    backoff_max: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.region not in REGIONS:
+            raise ConfigError(
+                f"region={self.region!r} is not a valid region; allowed values: {', '.join(REGIONS)}"
+            )
+        for name in ("client_id", "client_secret", "refresh_token"):
+            if not getattr(self, name):
+                raise ConfigError(f"{name} is empty; set it to your Login with Amazon {name}")
+        for name in ("endpoint", "lwa_endpoint"):
+            value = getattr(self, name)
+            if value is not None and urlsplit(value).scheme not in ("http", "https"):
+                raise ConfigError(f"{name}={value!r} must be an http(s) URL")
+        for name in ("timeout", "max_retry_seconds", "poll_initial", "poll_max", "poll_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        if self.max_retries < 0:
+            raise ConfigError(f"max_retries must be >= 0, got {self.max_retries!r}")
+
+    @property
+    def api_endpoint(self) -> str:
+        """SP-API root URL without a trailing slash."""
+        return (self.endpoint or REGIONS[self.region].endpoint).rstrip("/")
+
+    @property
+    def token_endpoint(self) -> str:
+        return self.lwa_endpoint or LWA_ENDPOINT
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> SpApiConfig:
+        """Read ``SPAPI_*`` variables; ConfigError names a missing or invalid one."""
+        def required(name: str) -> str:
+            value = (environ.get(name) or "").strip()
+            if not value:
+                raise ConfigError(f"{name} is not set; it is required to call SP-API")
+            return value
+
+        region = (environ.get("SPAPI_REGION") or "na").strip().lower()
+        if region not in REGIONS:
+            raise ConfigError(
+                f"SPAPI_REGION={environ.get('SPAPI_REGION')!r} is not a valid region; "
+                f"allowed values: {', '.join(REGIONS)}"
+            )
+        overrides = {}
+        for var, name in (("SPAPI_ENDPOINT", "endpoint"), ("SPAPI_LWA_ENDPOINT", "lwa_endpoint")):
+            value = (environ.get(var) or "").strip()
+            if value:
+                if urlsplit(value).scheme not in ("http", "https"):
+                    raise ConfigError(f"{var}={value!r} must be an http(s) URL")
+                overrides[name] = value
+        return cls(
+            client_id=required("SPAPI_CLIENT_ID"),
+            client_secret=required("SPAPI_CLIENT_SECRET"),
+            refresh_token=required("SPAPI_REFRESH_TOKEN"),
+            region=region,
+            **overrides,
+        )

@@ -1,0 +1,211 @@
+"""Data Kiosk API 2023-11-15: createQuery → poll getQuery → every page's JSONL document.
+
+A query's result can span several pages: a DONE query whose
+``pagination.nextToken`` is set has more data, fetched by createQuery with the
+same ``query`` text and ``paginationToken``. :meth:`DataKioskApi.run` follows
+every page (Amazon's own samples stop at the first).
+
+Amazon's Data Kiosk FAQ: "The Data Kiosk API does not support query
+backlogging. Data Kiosk limits the number of concurrent non-terminal queries
+per selling partner and per GraphQL query." So each account gets a process-wide
+semaphore of ``max_active_queries`` queries in IN_QUEUE/IN_PROGRESS, held from
+createQuery until the query is terminal; a createQuery that is still refused
+with 429 is retried with backoff by the client (bounded).
+
+>>> compact_query('''query {
+...   analytics_salesAndTraffic_2024_04_24 { salesAndTrafficByDate(startDate: "2024-01-01") { startDate } }
+... }''')
+'query{analytics_salesAndTraffic_2024_04_24{salesAndTrafficByDate(startDate:"2024-01-01"){startDate}}}'
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+from graphql import GraphQLError, parse
+from graphql.utilities import strip_ignored_characters
+
+from .documents import DocumentLocation
+from .errors import (DocumentError, PollTimeoutError, QueryCancelledError, QueryFatalError,
+                     QueryInvalidError, SpApiClientError)
+from .http import SpApiClient
+
+log = logging.getLogger("pipelines.spapi")
+
+BASE = "/dataKiosk/2023-11-15"
+TERMINAL = ("DONE", "CANCELLED", "FATAL")
+MAX_QUERY_CHARS = 8000  # createQuery: "at most 8000 characters after unnecessary whitespace is removed"
+DEFAULT_MAX_ACTIVE_QUERIES = 4
+ERROR_TEXT_LIMIT = 4000
+
+_SLOTS: dict[str, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def compact_query(query: str) -> str:
+    """The query without GraphQL-insignificant whitespace/commas/comments; checks the size limit."""
+    try:
+        parse(query)  # syntax only; validation against the dataset schema is the caller's (gql)
+        compact = strip_ignored_characters(query)
+    except GraphQLError as exc:
+        raise QueryInvalidError(f"Data Kiosk query is not valid GraphQL: {exc.message}") from None
+    if len(compact) > MAX_QUERY_CHARS:
+        raise QueryInvalidError(
+            f"Data Kiosk query is {len(compact)} characters without whitespace; the limit is {MAX_QUERY_CHARS}")
+    return compact
+
+
+def _slots(account: str, size: int) -> threading.BoundedSemaphore:
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(account, threading.BoundedSemaphore(size))
+
+
+def error_messages(text: str) -> list[str]:
+    """Messages of a Data Kiosk error document: ``{"errorMessage": ...}``, tolerant of variants.
+
+    >>> error_messages('{"errorMessage": "Invalid date range"}')
+    ['Invalid date range']
+    >>> error_messages('not json at all')
+    ['not json at all']
+    """
+    def from_value(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [m for item in value for m in from_value(item)]
+        if isinstance(value, dict):
+            for key in ("errorMessage", "message", "errorMessages", "errors", "error"):
+                if key in value:
+                    return from_value(value[key])
+            return [json.dumps(value, ensure_ascii=False)]
+        return [] if value is None else [str(value)]
+
+    text = text.strip()
+    if not text:
+        return []
+    try:
+        return from_value(json.loads(text))
+    except ValueError:
+        pass
+    messages: list[str] = []
+    for line in text.splitlines():
+        try:
+            messages.extend(from_value(json.loads(line)))
+        except ValueError:
+            return [text]
+    return messages
+
+
+@dataclass
+class QueryRun:
+    query_ids: list[str] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)  # JSONL, UTF-8, one per page with data
+    pages: int = 0  # createQuery runs (pages) processed
+
+
+class DataKioskApi:
+    def __init__(self, client: SpApiClient, *, max_active_queries: int = DEFAULT_MAX_ACTIVE_QUERIES):
+        self.client = client
+        self._slots = _slots(client.account_key, max_active_queries)
+
+    def run(self, query: str, dest_dir: Path) -> QueryRun:
+        """Run a query to completion, following pagination, writing ``<queryId>.jsonl`` per page.
+
+        DONE without dataDocumentId means no data (``documents == []``). Raises
+        QueryFatalError (with the error document's messages) or QueryCancelledError.
+        """
+        dest_dir = Path(dest_dir)
+        text = compact_query(query)
+        run = QueryRun()
+        token: str | None = None
+        while True:
+            with self._slots:
+                query_id = self.create_query(text, pagination_token=token)
+                run.query_ids.append(query_id)
+                result = self._wait_or_cancel(query_id)
+            run.pages += 1
+            self._check(result, dest_dir)
+            document_id = result.get("dataDocumentId")
+            if document_id:
+                run.documents.append(self.download_document(document_id, dest_dir / f"{query_id}.jsonl"))
+            else:
+                log.info("Data Kiosk query %s DONE without data", query_id)
+            token = (result.get("pagination") or {}).get("nextToken")
+            if not token:
+                return run
+            text = result.get("query") or text  # the model: same `query` as the Query object
+            log.info("Data Kiosk query %s has another page", query_id)
+
+    def _wait_or_cancel(self, query_id: str) -> dict:
+        try:
+            return self.wait(query_id)
+        except PollTimeoutError:
+            try:  # free Amazon's non-terminal query slot too
+                self.cancel_query(query_id)
+            except SpApiClientError as exc:
+                log.warning("could not cancel timed-out query %s: %s", query_id, exc)
+            raise
+
+    def _check(self, result: dict, dest_dir: Path) -> None:
+        query_id, status = result["queryId"], result.get("processingStatus")
+        if status == "CANCELLED":
+            raise QueryCancelledError(query_id)
+        if status == "FATAL":
+            error_id = result.get("errorDocumentId")
+            raise QueryFatalError(query_id, self._error_messages(error_id, dest_dir) if error_id else [])
+
+    def _error_messages(self, document_id: str, dest_dir: Path) -> list[str]:
+        path = self.download_document(document_id, dest_dir / f".error-{document_id}.json")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(ERROR_TEXT_LIMIT)
+        finally:
+            path.unlink(missing_ok=True)
+        return error_messages(text)
+
+    # -- single operations -----------------------------------------------------------
+    def create_query(self, query: str, *, pagination_token: str | None = None) -> str:
+        body = {"query": query}
+        if pagination_token:
+            body["paginationToken"] = pagination_token
+        resp = self.client.request("createQuery", "POST", f"{BASE}/queries", json=body) or {}
+        log.info("created Data Kiosk query %s", resp.get("queryId"))
+        return resp["queryId"]
+
+    def get_query(self, query_id: str) -> dict:
+        return self.client.request("getQuery", "GET", f"{BASE}/queries/{query_id}") or {}
+
+    def cancel_query(self, query_id: str) -> None:
+        self.client.request("cancelQuery", "DELETE", f"{BASE}/queries/{query_id}")
+
+    def wait(self, query_id: str) -> dict:
+        """Poll getQuery with exponential backoff until terminal or the poll timeout."""
+        cfg, clock = self.client.config, self.client.clock
+        deadline = clock() + cfg.poll_timeout
+        for n in count():
+            result = self.get_query(query_id)
+            status = result.get("processingStatus")
+            if status in TERMINAL:
+                return result
+            delay = min(cfg.poll_max, cfg.poll_initial * (2 ** n))
+            if clock() + delay > deadline:
+                raise PollTimeoutError(f"Data Kiosk query {query_id} still {status} after {cfg.poll_timeout:.0f}s")
+            self.client.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def get_document(self, document_id: str) -> dict:
+        return self.client.request("getDocument", "GET", f"{BASE}/documents/{document_id}") or {}
+
+    def download_document(self, document_id: str, dest: Path) -> Path:
+        """Stream a Data Kiosk document (Content-Encoding gzip honoured) to ``dest``."""
+        def locate() -> DocumentLocation:
+            doc = self.get_document(document_id)
+            if not doc.get("documentUrl"):
+                raise DocumentError(f"getDocument {document_id} returned no documentUrl")
+            return DocumentLocation(doc["documentUrl"])
+
+        return self.client.download(locate, Path(dest)).path

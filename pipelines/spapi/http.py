@@ -1,0 +1,214 @@
+"""SpApiClient: one httpx.Client for every SP-API call of an account.
+
+Each call of :meth:`SpApiClient.request`:
+
+- waits for its operation's token bucket (usage plan) before sending;
+- sends ``x-amz-access-token`` (LWA, cached), ``x-amz-date`` and a user agent;
+- adopts the rate in ``x-amzn-RateLimit-Limit`` when Amazon sends it;
+- retries 429, 500, 502, 503, 504 and transport errors with exponential
+  backoff and full jitter, bounded by ``max_retries`` and ``max_retry_seconds``
+  (a 429 also drains the bucket, so the client slows down);
+- on a 403 that says the access token is invalid/expired, gets a new token and
+  retries once;
+- turns an error response into SpApiError (AuthError for 401/403,
+  ThrottledError for 429) with code, message, details and x-amzn-RequestId.
+
+Logs carry operation, status and request id — never tokens or secrets.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from . import documents
+from .auth import LwaTokenProvider, RestrictedDataTokens, TokenCache, PROCESS_TOKEN_CACHE, account_key
+from .config import SpApiConfig
+from .errors import AuthError, SpApiError, ThrottledError
+from .ratelimit import RateLimiter, shared_limiter
+from .retry import retrying
+
+log = logging.getLogger("pipelines.spapi")
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_TOKEN_WORDS = ("expired", "invalid", "malformed", "revoked")
+
+
+def error_from_response(resp: httpx.Response, operation: str) -> SpApiError:
+    """SpApiError from an SP-API error response (``ErrorList`` body when there is one)."""
+    errors: list[dict] = []
+    try:
+        body = resp.json()
+        if isinstance(body, dict) and isinstance(body.get("errors"), list):
+            errors = [e for e in body["errors"] if isinstance(e, dict)]
+    except ValueError:
+        pass
+    if errors:
+        first = errors[0]
+        code = str(first.get("code") or f"HTTP{resp.status_code}")
+        message = str(first.get("message") or "")
+        details = first.get("details")
+        details = str(details) if details else None
+    else:
+        code = f"HTTP{resp.status_code}"
+        message = (resp.text or resp.reason_phrase or "")[:300].strip()
+        details = None
+    cls = {401: AuthError, 403: AuthError, 429: ThrottledError}.get(resp.status_code, SpApiError)
+    if cls is AuthError and not any(w in f"{message} {details}".lower() for w in _TOKEN_WORDS):
+        details = (details + "; " if details else "") + (
+            "check that the app has the role this operation needs and that the endpoint's region "
+            "matches the seller's marketplaces")
+    return cls(resp.status_code, code, message, details, resp.headers.get("x-amzn-RequestId"), operation, errors)
+
+
+def is_token_problem(err: SpApiError) -> bool:
+    """True when a 403 says the access token itself is invalid or expired (worth a fresh token)."""
+    text = f"{err.message} {err.details or ''}".lower()
+    return err.status == 403 and "token" in text and any(w in text for w in _TOKEN_WORDS)
+
+
+def amz_date(now: datetime | None = None) -> str:
+    """``x-amz-date`` value, e.g. 20240101T000000Z."""
+    return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+
+
+class SpApiClient:
+    """Authenticated, rate-limited, retrying SP-API caller.
+
+    ``transport``, ``sleep``, ``clock``, ``limiter`` and ``token_cache`` exist for
+    tests; by default the rate limiter and the token cache are shared by every
+    client of the same account in the process.
+    """
+
+    def __init__(
+        self,
+        config: SpApiConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
+        token_cache: TokenCache | None = None,
+    ):
+        self.config = config
+        self.sleep = sleep
+        self.clock = clock
+        self.account_key = account_key(config)
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(config.timeout),
+            headers={"user-agent": config.user_agent},
+            follow_redirects=False,
+        )
+        if limiter is None:
+            custom_time = sleep is not time.sleep or clock is not time.monotonic
+            limiter = RateLimiter(clock=clock, sleep=sleep) if custom_time else shared_limiter(self.account_key)
+        self.limiter = limiter
+        self.tokens = LwaTokenProvider(config, self._http, clock=clock, sleep=sleep,
+                                       cache=token_cache or PROCESS_TOKEN_CACHE)
+        self.restricted = RestrictedDataTokens(self.request, clock=clock)
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SpApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- SP-API calls --------------------------------------------------------------
+    def request(
+        self,
+        operation_id: str,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        access_token: str | None = None,
+    ) -> dict | None:
+        """Call one SP-API operation; returns the JSON body (None for an empty body).
+
+        ``params`` values that are lists are sent comma-separated (Swagger ``csv``).
+        ``access_token`` replaces the LWA token (a Restricted Data Token).
+        """
+        url = self.config.api_endpoint + path
+        query = _query(params)
+        reauthed = False
+
+        def attempt() -> dict | None:
+            nonlocal reauthed
+            self.limiter.acquire(operation_id)
+            token = access_token or self.tokens.token()
+            headers = {"x-amz-access-token": token, "x-amz-date": amz_date(), "accept": "application/json"}
+            try:
+                resp = self._http.request(method, url, params=query, json=json, headers=headers)
+            except httpx.TransportError as exc:
+                log.warning("%s: transport error %s", operation_id, type(exc).__name__)
+                raise SpApiError(None, "TransportError", f"{type(exc).__name__}: {exc}",
+                                 operation=operation_id) from None
+            request_id = resp.headers.get("x-amzn-RequestId")
+            self.limiter.observe(operation_id, resp.headers.get("x-amzn-RateLimit-Limit"))
+            log.debug("%s %s -> %s (request id %s)", operation_id, method, resp.status_code, request_id)
+            if resp.status_code < 300:
+                return _json_body(resp, operation_id)
+            err = error_from_response(resp, operation_id)
+            log.warning("%s -> HTTP %s %s (request id %s)", operation_id, resp.status_code, err.code, request_id)
+            if resp.status_code == 429:
+                self.limiter.throttled(operation_id)
+            if access_token is None and not reauthed and is_token_problem(err):
+                reauthed = True
+                self.tokens.invalidate(token)
+                err.retry_now = True
+            raise err
+
+        cfg = self.config
+        policy = retrying(
+            what=operation_id,
+            should_retry=lambda e: isinstance(e, SpApiError)
+            and (e.status is None or e.status in RETRYABLE_STATUS or getattr(e, "retry_now", False)),
+            max_retries=cfg.max_retries, max_seconds=cfg.max_retry_seconds,
+            base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=self.clock,
+        )
+        return policy(attempt)
+
+    # -- documents -------------------------------------------------------------------
+    def download(self, locate: Callable[[], documents.DocumentLocation], dest: Path) -> documents.Downloaded:
+        """Stream a presigned document to ``dest`` as UTF-8 (see documents.download)."""
+        cfg = self.config
+        return documents.download(
+            self._http, locate, dest, timeout=cfg.timeout, max_retries=cfg.max_retries,
+            max_seconds=cfg.max_retry_seconds, base=cfg.backoff_base, cap=cfg.backoff_max,
+            sleep=self.sleep, clock=self.clock,
+        )
+
+
+def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
+    if not params:
+        return None
+    out = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            value = ",".join(str(v) for v in value)
+        out[key] = str(value)
+    return out
+
+
+def _json_body(resp: httpx.Response, operation: str) -> dict | None:
+    if resp.status_code == 204 or not resp.content:
+        return None
+    try:
+        return resp.json()
+    except (ValueError, jsonlib.JSONDecodeError):
+        raise SpApiError(resp.status_code, "InvalidResponse", "response body is not JSON",
+                         request_id=resp.headers.get("x-amzn-RequestId"), operation=operation) from None

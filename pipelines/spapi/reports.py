@@ -1,0 +1,252 @@
+"""Reports API 2021-06-30: create (or reuse) → poll → document → streamed download.
+
+>>> iso_utc(datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+'2024-01-02T03:04:05Z'
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from itertools import count
+from pathlib import Path
+from typing import Literal
+
+from .documents import DocumentLocation
+from .errors import DocumentError, PollTimeoutError, ReportCancelledError, ReportFatalError
+from .http import SpApiClient
+
+log = logging.getLogger("pipelines.spapi")
+
+BASE = "/reports/2021-06-30"
+TERMINAL = ("DONE", "CANCELLED", "FATAL")
+PENDING = ("IN_QUEUE", "IN_PROGRESS")
+ERROR_TEXT_LIMIT = 2000  # characters of a FATAL report's error document quoted in the exception
+
+_EXTENSIONS = {"json": ".json", "xml": ".xml", "csv": ".csv"}
+
+
+def iso_utc(value: datetime | date) -> str:
+    """ISO 8601 in UTC with ``Z``; a naive datetime is taken as UTC, a date as its midnight UTC."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    return value.strftime(fmt)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """Parse an SP-API date-time (``Z`` or offset) to an aware UTC datetime, seconds precision."""
+    if not text:
+        return None
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class FetchedReport:
+    report_id: str
+    status: Literal["DONE", "CANCELLED"]
+    path: Path | None  # decompressed UTF-8 file; None when CANCELLED (no data)
+    charset: str | None  # charset the document was served in
+    document_id: str | None
+    reused: bool  # an existing report was reused instead of creating a new one
+
+    def require_path(self, report_type: str = "") -> Path:
+        """The document path, or ReportCancelledError when Amazon had no data."""
+        if self.path is None:
+            raise ReportCancelledError(self.report_id, report_type or "report")
+        return self.path
+
+
+class ReportsApi:
+    """Reports API calls for one account.
+
+    ``reuse_max_age``: how far back ``fetch`` looks for a twin report to reuse.
+    ``restricted``: fetch report documents with a Restricted Data Token (PII reports).
+    """
+
+    def __init__(self, client: SpApiClient, *, reuse_max_age: timedelta = timedelta(hours=4),
+                 restricted: bool = False):
+        self.client = client
+        self.reuse_max_age = reuse_max_age
+        self.restricted = restricted
+
+    # -- the whole flow ---------------------------------------------------------------
+    def fetch(
+        self,
+        report_type: str,
+        marketplace_ids: Iterable[str],
+        *,
+        start: datetime | date | None = None,
+        end: datetime | date | None = None,
+        options: Mapping[str, str] | None = None,
+        dest_dir: Path,
+        reuse_done: bool = True,
+    ) -> FetchedReport:
+        """Get a report's data onto disk: reuse or create, wait, download.
+
+        Returns status DONE with the UTF-8 file, or CANCELLED with ``path=None``
+        (Amazon's way of saying "no data"). Raises ReportFatalError for FATAL.
+        A report is reused only when its type, marketplaces and exact window
+        (start and end both given) match and no reportOptions were asked for
+        (getReports does not return options);
+        a report still IN_QUEUE/IN_PROGRESS is awaited rather than created twice.
+        """
+        marketplaces = list(dict.fromkeys(marketplace_ids))
+        report = None
+        if reuse_done and start is not None and end is not None and not options:
+            report = self.find_reusable(report_type, marketplaces, start, end)
+        reused = report is not None
+        if report is None:
+            report_id = self.create_report(report_type, marketplaces, start=start, end=end, options=options)
+        else:
+            report_id = report["reportId"]
+            log.info("reusing %s report %s (%s)", report_type, report_id, report["processingStatus"])
+        if report is None or report["processingStatus"] not in TERMINAL:
+            report = self.wait(report_id)
+        return self._finish(report, report_type, Path(dest_dir), reused)
+
+    def _finish(self, report: dict, report_type: str, dest_dir: Path, reused: bool) -> FetchedReport:
+        report_id, status = report["reportId"], report["processingStatus"]
+        document_id = report.get("reportDocumentId")
+        if status == "CANCELLED":
+            log.info("%s report %s CANCELLED: no data for the request", report_type, report_id)
+            return FetchedReport(report_id, "CANCELLED", None, None, document_id, reused)
+        if status == "FATAL":
+            raise ReportFatalError(report_id, report_type, self._error_text(document_id, dest_dir))
+        if not document_id:
+            raise DocumentError(f"report {report_id} is DONE but has no reportDocumentId")
+        dest = dest_dir / f"{report_type}-{report_id}.txt"
+        path, charset = self.download_document(document_id, dest)
+        return FetchedReport(report_id, "DONE", path, charset, document_id, reused)
+
+    def _error_text(self, document_id: str | None, dest_dir: Path) -> str | None:
+        if not document_id:
+            return None
+        path, _ = self.download_document(document_id, dest_dir / f".error-{document_id}.txt")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(ERROR_TEXT_LIMIT + 1)
+        finally:
+            path.unlink(missing_ok=True)
+        text = text.strip()
+        return text[:ERROR_TEXT_LIMIT] + " [truncated]" if len(text) > ERROR_TEXT_LIMIT else text
+
+    def find_reusable(self, report_type: str, marketplace_ids: list[str], start: datetime | date,
+                      end: datetime | date) -> dict | None:
+        """A recent report with the same type, marketplaces and window: DONE first, else pending."""
+        want_start, want_end = parse_time(iso_utc(start)), parse_time(iso_utc(end))
+        since = datetime.now(timezone.utc) - self.reuse_max_age
+        best = None
+        for report in self.list_reports([report_type], marketplace_ids=marketplace_ids,
+                                        processing_statuses=("DONE",) + PENDING, created_since=since):
+            if (report.get("reportType") != report_type
+                    or set(report.get("marketplaceIds") or ()) != set(marketplace_ids)
+                    or parse_time(report.get("dataStartTime")) != want_start
+                    or parse_time(report.get("dataEndTime")) != want_end):
+                continue
+            if report["processingStatus"] == "DONE":
+                return report
+            best = best or report
+        return best
+
+    # -- single operations -----------------------------------------------------------
+    def create_report(self, report_type: str, marketplace_ids: Iterable[str], *,
+                      start: datetime | date | None = None, end: datetime | date | None = None,
+                      options: Mapping[str, str] | None = None) -> str:
+        body: dict = {"reportType": report_type, "marketplaceIds": list(marketplace_ids)}
+        if start is not None:
+            body["dataStartTime"] = iso_utc(start)
+        if end is not None:
+            body["dataEndTime"] = iso_utc(end)
+        if options:
+            body["reportOptions"] = {str(k): str(v) for k, v in options.items()}
+        resp = self.client.request("createReport", "POST", f"{BASE}/reports", json=body) or {}
+        report_id = resp["reportId"]
+        log.info("created %s report %s", report_type, report_id)
+        return report_id
+
+    def get_report(self, report_id: str) -> dict:
+        return self.client.request("getReport", "GET", f"{BASE}/reports/{report_id}") or {}
+
+    def cancel_report(self, report_id: str) -> None:
+        self.client.request("cancelReport", "DELETE", f"{BASE}/reports/{report_id}")
+
+    def wait(self, report_id: str) -> dict:
+        """Poll getReport with exponential backoff until a terminal status or the poll timeout."""
+        cfg, clock = self.client.config, self.client.clock
+        deadline = clock() + cfg.poll_timeout
+        for n in count():
+            report = self.get_report(report_id)
+            status = report.get("processingStatus")
+            if status in TERMINAL:
+                return report
+            delay = min(cfg.poll_max, cfg.poll_initial * (2 ** n))
+            if clock() + delay > deadline:
+                raise PollTimeoutError(
+                    f"report {report_id} still {status} after {cfg.poll_timeout:.0f}s (poll_timeout); "
+                    "a later fetch() will pick it up again instead of creating a new report")
+            log.debug("report %s %s; next poll in %.1fs", report_id, status, delay)
+            self.client.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def list_reports(
+        self,
+        report_types: Iterable[str],
+        *,
+        marketplace_ids: Iterable[str] | None = None,
+        processing_statuses: Iterable[str] | None = ("DONE",),
+        created_since: datetime | date | None = None,
+        created_until: datetime | date | None = None,
+        page_size: int = 100,
+    ) -> Iterator[dict]:
+        """Every report matching the filters, following ``nextToken`` (sent alone, as the model says)."""
+        params: dict = {"reportTypes": list(report_types), "pageSize": page_size}
+        if marketplace_ids:
+            params["marketplaceIds"] = list(marketplace_ids)
+        if processing_statuses:
+            params["processingStatuses"] = list(processing_statuses)
+        if created_since is not None:
+            params["createdSince"] = iso_utc(created_since)
+        if created_until is not None:
+            params["createdUntil"] = iso_utc(created_until)
+        while True:
+            page = self.client.request("getReports", "GET", f"{BASE}/reports", params=params) or {}
+            yield from page.get("reports") or []
+            token = page.get("nextToken")
+            if not token:
+                return
+            params = {"nextToken": token}
+
+    def get_report_document(self, report_document_id: str) -> dict:
+        path = f"{BASE}/documents/{report_document_id}"
+        token = self.client.restricted.token_for("GET", path) if self.restricted else None
+        return self.client.request("getReportDocument", "GET", path, access_token=token) or {}
+
+    def download_document(self, report_document_id: str, dest: Path) -> tuple[Path, str]:
+        """Stream a report document to ``dest`` (UTF-8); returns (path, source charset).
+
+        The extension of ``dest`` is replaced by one matching the Content-Type
+        (.json, .xml, .csv) when it says so. An expired URL is replaced by calling
+        getReportDocument again.
+        """
+        def locate() -> DocumentLocation:
+            doc = self.get_report_document(report_document_id)
+            return DocumentLocation(doc["url"], doc.get("compressionAlgorithm"))
+
+        result = self.client.download(locate, Path(dest))
+        path = result.path
+        subtype = (result.content_type or "").split(";")[0].strip().lower().rsplit("/", 1)[-1]
+        ext = next((e for key, e in _EXTENSIONS.items() if key in subtype), None)
+        if ext and path.suffix != ext:
+            target = path.with_suffix(ext)
+            os.replace(path, target)
+            path = target
+        return path, result.charset
