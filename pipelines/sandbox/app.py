@@ -1,0 +1,237 @@
+"""Request dispatch: LWA, SP-API operations (auth, faults, rate limits, handlers),
+document downloads and the ``/_sandbox/faults`` control endpoint.
+
+Transport-free: ``SandboxApp.handle(Request) -> Response``; ``server.py`` does HTTP.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from pipelines.sandbox.auth import LwaError, TokenStore
+from pipelines.sandbox.config import Context, SandboxConfig
+from pipelines.sandbox.datakiosk import DataKioskApi, EngineFactory
+from pipelines.sandbox.documents import DOCUMENT_PATH, DocumentStore, S3Error
+from pipelines.sandbox.errors import QUOTA_EXCEEDED, ApiError, invalid, not_found
+from pipelines.sandbox.faults import FaultBook, FaultError
+from pipelines.sandbox.operations import load_operations, match_route
+from pipelines.sandbox.ratelimit import RateLimiter
+from pipelines.sandbox.reports import ReportsApi
+
+LWA_PATH = "/auth/o2/token"
+FAULTS_PATH = "/_sandbox/faults"
+JSON_TYPE = "application/json"
+RDT_METHODS = ("GET", "PUT", "POST", "DELETE")
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-case names
+    body: bytes = b""
+
+
+@dataclass
+class FileBody:
+    path: Path
+    length: int  # bytes to send (shorter than the file for truncated_gzip)
+    drop_after: int | None = None  # close the connection after this many bytes (drop_connection)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    file: FileBody | None = None
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+    body = b"" if payload is None else json.dumps(payload).encode()
+    h = {"Content-Type": JSON_TYPE} if payload is not None else {}
+    return Response(status, {**h, **(headers or {})}, body)
+
+
+class SandboxApp:
+    def __init__(self, config: SandboxConfig, engine_factory: EngineFactory | None = None):
+        self.config = config
+        self.ops = load_operations()
+        self.tokens = TokenStore(config.token_ttl)
+        self.faults = FaultBook()
+        self.limiter = RateLimiter({o.id: (o.rate, o.burst) for o in self.ops.values()}, config.time_scale)
+        self.ctx = Context(config, DocumentStore(config.document_ttl), self.faults,
+                           ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="sandbox-job"))
+        self.reports = ReportsApi(self.ctx)
+        self.datakiosk = DataKioskApi(self.ctx, engine_factory)
+        self.request_log: list[dict] = []
+        self._log_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.ctx.close()
+
+    # ---- entry point -----------------------------------------------------
+    def handle(self, req: Request) -> Response:
+        request_id = str(uuid.uuid4())
+        if req.path == LWA_PATH:
+            resp = self._lwa(req)
+        elif req.path.startswith(DOCUMENT_PATH):
+            resp = self._download(req)
+        elif req.path == FAULTS_PATH:
+            resp = self._faults(req)
+        else:
+            resp = self._spapi(req)
+        resp.headers.setdefault("x-amzn-RequestId", request_id)
+        return resp
+
+    # ---- LWA ---------------------------------------------------------------
+    def _lwa(self, req: Request) -> Response:
+        if req.method != "POST":
+            return json_response(405, {"error": "invalid_request", "error_description": "Use POST"})
+        text = req.body.decode("utf-8", "replace")
+        if req.headers.get("content-type", "").startswith(JSON_TYPE):
+            try:
+                form = {k: str(v) for k, v in json.loads(text or "{}").items()}
+            except (ValueError, AttributeError):
+                return json_response(400, {"error": "invalid_request", "error_description": "Malformed JSON body"})
+        else:
+            form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+        try:
+            return json_response(200, self.tokens.exchange(form))
+        except LwaError as e:
+            return json_response(e.status, e.body())
+
+    # ---- documents -----------------------------------------------------------
+    def _download(self, req: Request) -> Response:
+        document_id = req.path[len(DOCUMENT_PATH):]
+        try:
+            doc, encoded = self.ctx.docs.resolve(document_id, req.query)
+        except S3Error as e:
+            return Response(e.status, {"Content-Type": "application/xml"}, e.xml())
+        operation = "getDocument" if doc.content_encoding else "getReportDocument"
+        size = doc.path.stat().st_size
+        headers = {"Content-Type": doc.content_type}
+        if encoded:
+            headers["Content-Encoding"] = "gzip"
+        body = FileBody(doc.path, size)
+        if self.faults.take("truncated_gzip", operation):
+            body.length = max(1, min(size - 9, size // 2))  # always loses the gzip trailer
+        if self.faults.take("drop_connection", operation):
+            body.drop_after = body.length // 2
+        return Response(200, headers, file=body)
+
+    # ---- fault control ---------------------------------------------------------
+    def _faults(self, req: Request) -> Response:
+        if req.method == "GET":
+            return json_response(200, {"armed": self.faults.armed()})
+        if req.method == "DELETE":
+            self.faults.clear()
+            return json_response(204, None)
+        if req.method != "POST":
+            return json_response(405, {"error": "use GET, POST or DELETE"})
+        try:
+            spec = json.loads(req.body or b"{}")
+            if not isinstance(spec, dict) or "fault" not in spec:
+                raise FaultError('body must be a JSON object with a "fault" name')
+            params = {k: v for k, v in spec.items() if k not in ("fault", "operation", "count")}
+            self.faults.inject(spec["fault"], spec.get("operation"), spec.get("count", 1), **params)
+        except (ValueError, FaultError, TypeError) as e:
+            return json_response(400, {"error": str(e)})
+        return json_response(201, {"armed": self.faults.armed()})
+
+    # ---- SP-API ------------------------------------------------------------------
+    def _spapi(self, req: Request) -> Response:
+        route = match_route(self.ops, req.method, req.path)
+        if route is None:
+            resp = json_response(404, not_found(f"No operation serves {req.method} {req.path}").body())
+            self._log(None, req, None, resp.status)
+            return resp
+        op, path_params = route
+        rate_header = {"x-amzn-RateLimit-Limit": f"{self.limiter.applied_rate(op.id):g}"}
+        body: Any = None
+        try:
+            self.tokens.check(req.headers.get("x-amz-access-token"), req.method, req.path)
+            if self.faults.take("throttle", op.id) or not self.limiter.allow(op.id):
+                raise ApiError(*QUOTA_EXCEEDED)
+            failure = self.faults.take("server_error", op.id)
+            if failure:
+                status = int(failure.params.get("status", 500))
+                raise ApiError(status, "InternalFailure" if status == 500 else "ServiceUnavailable",
+                               "We encountered an internal error. Please try again." if status == 500
+                               else "Service temporarily unavailable. Please try again.")
+            if req.method in ("POST", "PUT"):
+                body = self._json_body(req)
+            status, payload = self._dispatch(op.id, path_params, req.query, body)
+            resp = json_response(status, payload, rate_header)
+        except ApiError as e:
+            resp = json_response(e.status, e.body(), rate_header)
+        self._log(op.id, req, body, resp.status)
+        return resp
+
+    @staticmethod
+    def _json_body(req: Request) -> dict:
+        ctype = req.headers.get("content-type", "")
+        if ctype and not ctype.startswith(JSON_TYPE):
+            raise ApiError(415, "UnsupportedMediaType", f"Content-Type {ctype} is not supported; send {JSON_TYPE}")
+        try:
+            body = json.loads(req.body or b"null")
+        except ValueError:
+            raise invalid("The request body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise invalid("The request body must be a JSON object")
+        return body
+
+    def _dispatch(self, op: str, p: dict[str, str], query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+        r, dk = self.reports, self.datakiosk
+        handlers = {
+            "getReports": lambda: r.get_reports(query),
+            "createReport": lambda: r.create_report(body),
+            "getReport": lambda: r.get_report(p.get("reportId", "")),
+            "cancelReport": lambda: r.cancel_report(p.get("reportId", "")),
+            "getReportSchedules": lambda: r.get_schedules(query),
+            "createReportSchedule": lambda: r.create_schedule(body),
+            "getReportSchedule": lambda: r.get_schedule(p.get("reportScheduleId", "")),
+            "cancelReportSchedule": lambda: r.cancel_schedule(p.get("reportScheduleId", "")),
+            "getReportDocument": lambda: r.get_report_document(p.get("reportDocumentId", ""), query),
+            "getQueries": lambda: dk.get_queries(query),
+            "createQuery": lambda: dk.create_query(body),
+            "getQuery": lambda: dk.get_query(p.get("queryId", "")),
+            "cancelQuery": lambda: dk.cancel_query(p.get("queryId", "")),
+            "getDocument": lambda: self._dk_document(p.get("documentId", "")),
+            "createRestrictedDataToken": lambda: self._rdt(body),
+        }
+        return handlers[op]()
+
+    def _dk_document(self, document_id: str) -> tuple[int, dict]:
+        if self.ctx.docs.get(document_id) is None or not document_id.startswith("amzn1.tortuga"):
+            raise not_found(f"Document {document_id} not found")
+        expired = self.faults.take("expire_url", "getDocument") is not None
+        url = self.ctx.docs.sign(self.ctx.base_url, document_id, expired=expired)
+        return 200, {"documentId": document_id, "documentUrl": url}
+
+    def _rdt(self, body: dict) -> tuple[int, dict]:
+        resources = body.get("restrictedResources")
+        if not isinstance(resources, list) or not resources:
+            raise ApiError(400, "InvalidInput", "Request is missing or has invalid parameters",
+                           "restrictedResources must be a non-empty list")
+        if len(resources) > 50:
+            raise invalid("Request is missing or has invalid parameters", "At most 50 restrictedResources")
+        for res in resources:
+            if not isinstance(res, dict) or res.get("method") not in RDT_METHODS or not res.get("path"):
+                raise invalid("Request is missing or has invalid parameters",
+                              f"Each restricted resource needs a method ({', '.join(RDT_METHODS)}) and a path")
+        token, expires = self.tokens.restricted(resources)
+        return 200, {"restrictedDataToken": token, "expiresIn": expires}
+
+    def _log(self, operation: str | None, req: Request, body: Any, status: int) -> None:
+        entry = {"operation": operation, "method": req.method, "path": req.path, "query": req.query,
+                 "json": body, "status": status}
+        with self._log_lock:
+            self.request_log.append(entry)

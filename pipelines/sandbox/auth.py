@@ -1,0 +1,84 @@
+"""Login with Amazon (LWA) token exchange and SP-API access-token checks.
+
+Access tokens (``Atza|…``) come from ``POST /auth/o2/token``; restricted data
+tokens (``Atz.sprdt|…``) from the Tokens API. Both are accepted in the
+``x-amz-access-token`` header until they expire; a restricted data token only
+opens the resources (method + path, ``{placeholders}`` allowed) it was made for.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from pipelines.sandbox.errors import DENIED, ApiError
+
+
+class LwaError(Exception):
+    """An OAuth error answered as ``{"error": ..., "error_description": ...}``."""
+
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(description)
+        self.status, self.error, self.description = status, error, description
+
+    def body(self) -> dict:
+        return {"error": self.error, "error_description": self.description}
+
+
+@dataclass
+class _Token:
+    expires_at: float  # time.monotonic()
+    resources: tuple[tuple[str, re.Pattern], ...] | None = None  # RDT only
+
+
+class TokenStore:
+    def __init__(self, token_ttl: float = 3600.0):
+        self.token_ttl = token_ttl
+        self._tokens: dict[str, _Token] = {}
+        self._lock = threading.Lock()
+
+    def exchange(self, form: dict[str, str]) -> dict:
+        """The LWA ``/auth/o2/token`` exchange (refresh_token and client_credentials grants)."""
+        grant = form.get("grant_type")
+        if grant not in ("refresh_token", "client_credentials"):
+            raise LwaError(400, "unsupported_grant_type", f"The authorization grant type {grant!r} is not supported")
+        for name in ("client_id", "client_secret") + (("refresh_token",) if grant == "refresh_token" else ()):
+            if not form.get(name):
+                raise LwaError(400, "invalid_request", f"The request is missing a required parameter : {name}")
+        if form["client_id"] != SANDBOX_CLIENT_ID or form["client_secret"] != SANDBOX_CLIENT_SECRET:
+            raise LwaError(401, "invalid_client", "Client authentication failed")
+        if grant == "refresh_token" and form["refresh_token"] != SANDBOX_REFRESH_TOKEN:
+            raise LwaError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
+        token = "Atza|" + secrets.token_urlsafe(48)
+        with self._lock:
+            self._tokens[token] = _Token(time.monotonic() + self.token_ttl)
+        body = {"access_token": token, "token_type": "bearer", "expires_in": int(self.token_ttl)}
+        if grant == "refresh_token":
+            body["refresh_token"] = form["refresh_token"]
+        return body
+
+    def restricted(self, resources: list[dict]) -> tuple[str, int]:
+        """A restricted data token for ``resources`` (validated by the caller)."""
+        token = "Atz.sprdt|" + secrets.token_urlsafe(48)
+        compiled = tuple((r["method"], re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(r["path"])) + "$"))
+                         for r in resources)
+        with self._lock:
+            self._tokens[token] = _Token(time.monotonic() + self.token_ttl, compiled)
+        return token, int(self.token_ttl)
+
+    def check(self, token: str | None, method: str, path: str) -> None:
+        """Raise a 403 Unauthorized ApiError unless ``token`` opens ``method path`` now."""
+        if not token:
+            raise ApiError(403, "Unauthorized", DENIED, "Access token is missing in the request header.")
+        with self._lock:
+            t = self._tokens.get(token)
+        if t is None:
+            raise ApiError(403, "Unauthorized", DENIED, "The access token you provided is invalid.")
+        if time.monotonic() >= t.expires_at:
+            raise ApiError(403, "Unauthorized", DENIED, "The access token you provided has expired.")
+        if t.resources is not None and not any(m == method and p.match(path) for m, p in t.resources):
+            raise ApiError(403, "Unauthorized", DENIED,
+                           "The restricted data token you provided does not grant access to this resource.")

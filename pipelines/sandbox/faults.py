@@ -1,0 +1,83 @@
+"""Runtime fault injection: a small book of armed faults that handlers consume.
+
+>>> book = FaultBook()
+>>> _ = book.inject("throttle", operation="createReport", count=2)
+>>> book.take("throttle", operation="getReport") is None
+True
+>>> [book.take("throttle", operation="createReport") is not None for _ in range(3)]
+[True, True, False]
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+FAULTS = {
+    "throttle": "429 QuotaExceeded for the next `count` calls (of `operation`, or any operation)",
+    "server_error": "500 (or `status`: 503) with an SP-API error body for the next `count` calls",
+    "drop_connection": "the next `count` document downloads close the connection mid-body",
+    "expire_url": "the next `count` document URLs handed out are already expired",
+    "fatal": "the next `count` reports/queries (created after this) end FATAL with an error document",
+    "cancelled": "the next `count` reports/queries (created after this) end CANCELLED",
+    "truncated_gzip": "the next `count` document downloads return a gzip body cut short",
+    "new_column": "the next `count` flat-file reports gain a trailing column `new-amazon-column`",
+    "slow": "the next `count` reports/queries take `factor` (default 5) times longer to process",
+}
+
+
+class FaultError(ValueError):
+    """An unknown fault name or a bad fault parameter."""
+
+
+@dataclass
+class Fault:
+    name: str
+    operation: str | None = None  # operationId filter (None = any)
+    count: int | None = 1  # None = until cleared
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"fault": self.name, "operation": self.operation, "count": self.count, **self.params}
+
+
+class FaultBook:
+    """Armed faults, consumed first-in first-out per fault name; thread-safe."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def inject(self, fault: str, operation: str | None = None, count: int | None = 1, **params: Any) -> Fault:
+        if fault not in FAULTS:
+            raise FaultError(f"unknown fault {fault!r}; known faults: {', '.join(FAULTS)}")
+        if count is not None and (not isinstance(count, int) or count < 1):
+            raise FaultError(f"fault count must be a positive integer or null (until cleared), got {count!r}")
+        if fault == "server_error" and params.get("status", 500) not in (500, 503):
+            raise FaultError(f"server_error status must be 500 or 503, got {params['status']!r}")
+        if fault == "slow" and not float(params.get("factor", 5)) > 0:
+            raise FaultError(f"slow factor must be > 0, got {params['factor']!r}")
+        armed = Fault(fault, operation, count, dict(params))
+        with self._lock:
+            self._faults.append(armed)
+        return armed
+
+    def take(self, fault: str, operation: str | None = None) -> Fault | None:
+        """Consume one use of the first armed ``fault`` matching ``operation``."""
+        with self._lock:
+            for f in self._faults:
+                if f.name == fault and (f.operation is None or f.operation == operation):
+                    if f.count is not None:
+                        f.count -= 1
+                        if f.count == 0:
+                            self._faults.remove(f)
+                    return f
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def armed(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.as_dict() for f in self._faults]

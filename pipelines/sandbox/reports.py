@@ -1,0 +1,370 @@
+"""Reports API 2021-06-30: every operation, over the synthetic seller.
+
+Reports render in the background as soon as they are created (see
+``lifecycle``); settlement reports are listed as Amazon generates them (see
+``settlements``); schedules create their reports lazily whenever reports are
+listed or read.
+"""
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pipelines.sandbox import render, sales_traffic, settlements
+from pipelines.sandbox.config import Context
+from pipelines.sandbox.errors import invalid, not_found
+from pipelines.sandbox.lifecycle import Job, Outcome
+from pipelines.sandbox.validation import (created_range, decode_token, encode_token, iso_z, list_param,
+                                          not_future, one_param, page_size, parse_time, statuses)
+
+PERIODS = ("PT5M", "PT15M", "PT30M", "PT1H", "PT2H", "PT4H", "PT8H", "PT12H", "P1D", "P2D", "P3D", "PT84H",
+           "P7D", "P14D", "P15D", "P18D", "P30D", "P1M")
+MAX_SCHEDULED_REPORTS = 100  # per schedule and listing, so a long-idle schedule cannot flood the store
+
+
+def period_delta(period: str) -> timedelta:
+    """An ISO 8601 schedule period as a timedelta (``P1M`` counts as 30 days).
+
+    >>> period_delta("PT84H"), period_delta("P1M")
+    (datetime.timedelta(days=3, seconds=43200), datetime.timedelta(days=30))
+    """
+    m = re.fullmatch(r"P(?:(\d+)([DM]))?(?:T(?:(\d+)H)?(?:(\d+)M)?)?", period)
+    if not m:
+        raise ValueError(period)
+    n, unit, hours, minutes = m.groups()
+    days = int(n or 0) * (30 if unit == "M" else 1)
+    return timedelta(days=days, hours=int(hours or 0), minutes=int(minutes or 0))
+
+
+@dataclass
+class Report:
+    report_id: str
+    report_type: str
+    marketplace_ids: list[str]
+    options: dict[str, str]
+    data_start: datetime
+    data_end: datetime
+    job: Job
+    schedule_id: str | None = None
+
+    def body(self) -> dict:
+        status, started, ended = self.job.state()
+        out = {"reportId": self.report_id, "reportType": self.report_type,
+               "marketplaceIds": list(self.marketplace_ids),
+               "dataStartTime": iso_z(self.data_start), "dataEndTime": iso_z(self.data_end),
+               "createdTime": iso_z(self.job.created), "processingStatus": status}
+        if self.schedule_id:
+            out["reportScheduleId"] = self.schedule_id
+        if started:
+            out["processingStartTime"] = iso_z(started)
+        if ended and status != "IN_PROGRESS":
+            out["processingEndTime"] = iso_z(ended)
+        if status in ("DONE", "FATAL") and self.job.outcome and self.job.outcome.document_id:
+            out["reportDocumentId"] = self.job.outcome.document_id
+        return out
+
+
+@dataclass
+class Schedule:
+    schedule_id: str
+    report_type: str
+    marketplace_ids: list[str]
+    options: dict[str, str]
+    period: str
+    next_time: datetime
+    fired: int = field(default=0)
+
+    def body(self) -> dict:
+        out = {"reportScheduleId": self.schedule_id, "reportType": self.report_type,
+               "marketplaceIds": list(self.marketplace_ids), "period": self.period,
+               "nextReportCreationTime": iso_z(self.next_time)}
+        if self.options:
+            out["reportOptions"] = dict(self.options)
+        return out
+
+
+class ReportsApi:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._reports: dict[str, Report] = {}
+        self._schedules: dict[str, Schedule] = {}
+        self._settlement_docs: dict[str, str] = {}  # report id → document id, rendered on first request
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+
+    # ---- validation -----------------------------------------------------
+    def _marketplaces(self, values, name: str = "marketplaceIds", most: int = 25) -> list[str]:
+        if not isinstance(values, list) or not values:
+            raise invalid(f"{name} must be a non-empty list of marketplace ids")
+        if len(values) > most:
+            raise invalid(f"{name} has {len(values)} entries; at most {most} are allowed")
+        unknown = [m for m in values if m not in self.ctx.config.marketplace_ids]
+        if unknown:
+            raise invalid(f"Invalid {name} {unknown}",
+                          f"This seller sells in: {', '.join(self.ctx.config.marketplace_ids)}")
+        return list(values)
+
+    @staticmethod
+    def _report_type(value, *, requestable: bool, action: str = "requested") -> str:
+        if not isinstance(value, str) or not value:
+            raise invalid("reportType is required")
+        if value not in render.SUPPORTED:
+            raise invalid(f"Invalid reportType {value!r}", f"The sandbox supports: {', '.join(render.SUPPORTED)}")
+        if requestable and value not in render.REQUESTABLE:
+            raise invalid(f"Report type {value} cannot be {action}",
+                          "Settlement reports are generated by Amazon on its own schedule; list them with getReports.")
+        return value
+
+    @staticmethod
+    def _options(report_type: str, value, marketplace_ids: list[str]) -> dict[str, str]:
+        if value is None:
+            value = {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise invalid("reportOptions must be an object of string values")
+        if report_type == sales_traffic.REPORT_TYPE:
+            if len(marketplace_ids) != 1:
+                raise invalid(f"{report_type} takes exactly one marketplace id, got {len(marketplace_ids)}")
+            dg, ag = value.get("dateGranularity", "DAY"), value.get("asinGranularity", "PARENT")
+            if dg not in ("DAY", "WEEK", "MONTH"):
+                raise invalid(f"Invalid reportOptions.dateGranularity {dg!r}", "Allowed: DAY, WEEK, MONTH")
+            if dg not in sales_traffic.DATE_GRANULARITIES:
+                raise invalid(f"reportOptions.dateGranularity {dg} is not supported by the sandbox",
+                              "The sandbox renders DAY granularity only.")
+            if ag not in sales_traffic.ASIN_GRANULARITIES:
+                raise invalid(f"Invalid reportOptions.asinGranularity {ag!r}", "Allowed: PARENT, CHILD, SKU")
+        return dict(value)
+
+    # ---- reports --------------------------------------------------------
+    def create_report(self, body: dict, operation: str = "createReport") -> tuple[int, dict]:
+        now = self.ctx.now()
+        rtype = self._report_type(body.get("reportType"), requestable=True)
+        mps = self._marketplaces(body.get("marketplaceIds"))
+        options = self._options(rtype, body.get("reportOptions"), mps)
+        start = not_future(parse_time(body["dataStartTime"], "dataStartTime"), "dataStartTime", now) \
+            if body.get("dataStartTime") else now
+        end = not_future(parse_time(body["dataEndTime"], "dataEndTime"), "dataEndTime", now) \
+            if body.get("dataEndTime") else now
+        if start > end:
+            raise invalid(f"dataStartTime {iso_z(start)} is after dataEndTime {iso_z(end)}")
+        report = self._new_report(rtype, mps, options, start, end, now, operation)
+        return 202, {"reportId": report.report_id}
+
+    def _new_report(self, rtype: str, mps: list[str], options: dict[str, str], start: datetime, end: datetime,
+                    created: datetime, operation: str, schedule_id: str | None = None) -> Report:
+        ctx = self.ctx
+        job = Job(created, ctx.delay_for(operation))
+        forced = ctx.forced_outcome(operation)
+        new_column = ctx.faults.take("new_column", operation) is not None
+        with self._lock:
+            report_id = f"{50_000_000_000 + next(self._ids)}"
+            report = Report(report_id, rtype, mps, options, start, end, job, schedule_id)
+            self._reports[report_id] = report
+        doc_id = f"amzn1.spdoc.1.4.na.{report_id}.sandbox"
+
+        def work() -> Outcome:
+            if forced == "CANCELLED":
+                return Outcome("CANCELLED")
+            if forced == "FATAL":
+                return self._error_document(doc_id, "The report could not be generated (injected fault: fatal).")
+            path = ctx.docs.new_path(doc_id)
+            args = (ctx.config, rtype, mps, start, end, options, path, created, new_column)
+            if render.expected_rows(ctx.config, rtype, mps, start, end) > ctx.config.process_render_rows:
+                rendered = ctx.processes().submit(render.render_for_config, *args).result()
+            else:
+                rendered = render.render_for_config(*args)
+            if rendered.rows == 0:
+                path.unlink(missing_ok=True)
+                return Outcome("CANCELLED")  # Amazon's "no data for this window"
+            ctx.docs.add(doc_id, path, rendered.content_type)
+            return Outcome("DONE", doc_id)
+
+        job.start(ctx.pool, work, lambda err: self._error_document(doc_id, f"Report processing failed: {err}"))
+        return report
+
+    def _error_document(self, doc_id: str, message: str) -> Outcome:
+        path = self.ctx.docs.new_path(doc_id)
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump({"errorDetails": message}, f)
+        self.ctx.docs.add(doc_id, path, render.JSON_CONTENT_TYPE)
+        return Outcome("FATAL", doc_id)
+
+    def _report(self, report_id: str) -> Report:
+        self._fire_schedules()
+        with self._lock:
+            report = self._reports.get(report_id)
+        if report is None:
+            settlement = self._settlement(report_id)
+            if settlement is not None:
+                return settlement
+            raise not_found(f"Report {report_id} not found")
+        return report
+
+    def get_report(self, report_id: str) -> tuple[int, dict]:
+        return 200, self._report(report_id).body()
+
+    def cancel_report(self, report_id: str) -> tuple[int, None]:
+        report = self._report(report_id)
+        status = report.job.state()[0]
+        if status != "IN_QUEUE":
+            raise invalid(f"Report {report_id} is {status}; only reports with processingStatus IN_QUEUE "
+                          f"can be cancelled")
+        report.job.cancel(self.ctx.now())
+        return 200, None
+
+    def get_reports(self, query: dict[str, list[str]]) -> tuple[int, dict]:
+        now = self.ctx.now()
+        token = one_param(query, "nextToken")
+        if token is not None:
+            others = sorted(k for k in query if k != "nextToken")
+            if others:
+                raise invalid(f"nextToken must be the only parameter; also got {', '.join(others)}")
+            state = decode_token(token, "nextToken")
+            filters, offset, size = state.get("f"), state.get("o"), state.get("s")
+            if not isinstance(filters, dict) or not isinstance(offset, int) or not isinstance(size, int):
+                raise invalid("Invalid nextToken: it was not issued by this server")
+        else:
+            types = list_param(query, "reportTypes")
+            if not types:
+                raise invalid("reportTypes is required when nextToken is not given")
+            if len(types) > 10:
+                raise invalid(f"reportTypes has {len(types)} entries; at most 10 are allowed")
+            for t in types:
+                self._report_type(t, requestable=False)
+            mps = list_param(query, "marketplaceIds")
+            if mps is not None:
+                self._marketplaces(mps, most=10)
+            since, until = created_range(query, now)
+            filters = {"types": types, "statuses": statuses(query), "mps": mps,
+                       "since": since.isoformat(), "until": until.isoformat()}
+            offset, size = 0, page_size(query)
+        matches = self._matching(filters, now)
+        page = matches[offset:offset + size]
+        out: dict = {"reports": page}
+        if offset + size < len(matches):
+            out["nextToken"] = encode_token({"f": filters, "o": offset + size, "s": size})
+        return 200, out
+
+    def _matching(self, f: dict, now: datetime) -> list[dict]:
+        self._fire_schedules()
+        since, until = parse_time(f["since"], "createdSince"), parse_time(f["until"], "createdUntil")
+        with self._lock:
+            candidates = list(self._reports.values())
+        if settlements.REPORT_TYPE in f["types"]:
+            candidates += [self._settlement_report(s) for s in
+                           settlements.settlements(self.ctx.seller, self.ctx.config.marketplace_ids, now)]
+        out = []
+        for r in candidates:
+            body = r.body()
+            if (r.report_type in f["types"] and since <= r.job.created <= until
+                    and (not f["statuses"] or body["processingStatus"] in f["statuses"])
+                    and (not f["mps"] or set(r.marketplace_ids) & set(f["mps"]))):
+                out.append((r.job.created, r.report_id, body))
+        out.sort(key=lambda x: (x[0], x[1]), reverse=True)  # newest first
+        return [b for _, _, b in out]
+
+    # ---- settlements ----------------------------------------------------
+    def _settlement_report(self, s: settlements.Settlement) -> Report:
+        job = Job.finished(s.created, Outcome("DONE", s.document_id))
+        return Report(s.report_id, settlements.REPORT_TYPE, [s.marketplace_id], {}, s.start, s.end, job)
+
+    def _settlement(self, report_id: str) -> Report | None:
+        for s in settlements.settlements(self.ctx.seller, self.ctx.config.marketplace_ids, self.ctx.now()):
+            if s.report_id == report_id:
+                return self._settlement_report(s)
+        return None
+
+    def _settlement_document(self, document_id: str) -> bool:
+        """Render a settlement's document on first request; False when no settlement has that id."""
+        if self.ctx.docs.get(document_id) is not None:
+            return True
+        for s in settlements.settlements(self.ctx.seller, self.ctx.config.marketplace_ids, self.ctx.now()):
+            if s.document_id == document_id:
+                with self._lock:
+                    if self.ctx.docs.get(document_id) is None:
+                        path = self.ctx.docs.new_path(document_id)
+                        rendered = render.render_settlement(self.ctx.config.new_seller(), s, path)
+                        self.ctx.docs.add(document_id, path, rendered.content_type)
+                return True
+        return False
+
+    # ---- documents ------------------------------------------------------
+    def get_report_document(self, document_id: str, query: dict[str, list[str]]) -> tuple[int, dict]:
+        encoding = (one_param(query, "enableContentEncodingUrlHeader") or "false").lower()
+        if encoding not in ("true", "false"):
+            raise invalid(f"Invalid enableContentEncodingUrlHeader {encoding!r}: must be true or false")
+        if self.ctx.docs.get(document_id) is None and not self._settlement_document(document_id):
+            raise not_found(f"Report document {document_id} not found")
+        expired = self.ctx.faults.take("expire_url", "getReportDocument") is not None
+        url = self.ctx.docs.sign(self.ctx.base_url, document_id, expired=expired,
+                                 content_encoding=encoding == "true")
+        return 200, {"reportDocumentId": document_id, "url": url, "compressionAlgorithm": "GZIP"}
+
+    # ---- schedules ------------------------------------------------------
+    def create_schedule(self, body: dict) -> tuple[int, dict]:
+        now = self.ctx.now()
+        rtype = self._report_type(body.get("reportType"), requestable=True, action="scheduled")
+        mps = self._marketplaces(body.get("marketplaceIds"))
+        options = self._options(rtype, body.get("reportOptions"), mps)
+        period = body.get("period")
+        if period not in PERIODS:
+            raise invalid(f"Invalid period {period!r}", f"Allowed: {', '.join(PERIODS)}")
+        raw_next = body.get("nextReportCreationTime")
+        next_time = parse_time(raw_next, "nextReportCreationTime") if raw_next else now + period_delta(period)
+        with self._lock:
+            for sid, sch in list(self._schedules.items()):  # same type and marketplaces: replaced
+                if sch.report_type == rtype and sorted(sch.marketplace_ids) == sorted(mps):
+                    del self._schedules[sid]
+            schedule_id = f"{70_000_000_000 + next(self._ids)}"
+            self._schedules[schedule_id] = Schedule(schedule_id, rtype, mps, options, period, next_time)
+        return 201, {"reportScheduleId": schedule_id}
+
+    def _schedule(self, schedule_id: str) -> Schedule:
+        with self._lock:
+            sch = self._schedules.get(schedule_id)
+        if sch is None:
+            raise not_found(f"Report schedule {schedule_id} not found")
+        return sch
+
+    def get_schedules(self, query: dict[str, list[str]]) -> tuple[int, dict]:
+        types = list_param(query, "reportTypes")
+        if not types:
+            raise invalid("reportTypes is required")
+        if len(types) > 10:
+            raise invalid(f"reportTypes has {len(types)} entries; at most 10 are allowed")
+        for t in types:
+            self._report_type(t, requestable=False)
+        with self._lock:
+            found = [s.body() for s in self._schedules.values() if s.report_type in types]
+        return 200, {"reportSchedules": found}
+
+    def get_schedule(self, schedule_id: str) -> tuple[int, dict]:
+        return 200, self._schedule(schedule_id).body()
+
+    def cancel_schedule(self, schedule_id: str) -> tuple[int, None]:
+        self._schedule(schedule_id)
+        with self._lock:
+            self._schedules.pop(schedule_id, None)
+        return 200, None
+
+    def _fire_schedules(self) -> None:
+        """Create the reports every schedule owes up to now (window = the preceding period)."""
+        now = self.ctx.now()
+        with self._lock:
+            due = [s for s in self._schedules.values() if s.next_time <= now]
+            for s in due:
+                step = period_delta(s.period)
+                fired = 0
+                while s.next_time <= now and fired < MAX_SCHEDULED_REPORTS:
+                    created = s.next_time
+                    self._new_report(s.report_type, s.marketplace_ids, s.options, created - step, created,
+                                     created, "createReport", schedule_id=s.schedule_id)
+                    s.next_time += step
+                    fired += 1
+                if s.next_time <= now:  # skip what a long-idle schedule missed beyond the cap
+                    missed = (now - s.next_time) // step + 1
+                    s.next_time += step * missed
