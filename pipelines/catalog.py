@@ -81,6 +81,9 @@ class ReportEntry:
     - ``lookback_days``: the trailing window a scheduled sync re-pulls because
       Amazon restates it.
     - ``json_records``: for JSON reports, the array holding one record per row.
+    - ``row_numbers``: fill ``_row_number`` (the row's position in its
+      document) for reports with no line key (settlements). It costs speed:
+      DuckDB then reads the file on one thread.
     """
 
     report_type: str
@@ -99,6 +102,7 @@ class ReportEntry:
     json_records: str | None = None
     report_options: dict[str, str] = field(default_factory=dict)
     group: str = "reports"
+    row_numbers: bool = False
 
     @property
     def table(self) -> str:
@@ -265,6 +269,7 @@ CATALOG: tuple[ReportEntry, ...] = (
         key=("settlement_id", "_row_number"),
         lookback_days=14,
         group="finance",
+        row_numbers=True,
     ),
     ReportEntry(
         report_type="GET_SALES_AND_TRAFFIC_REPORT",

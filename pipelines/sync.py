@@ -194,7 +194,7 @@ def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lin
                  lineage.marketplace_id, fetched.report_id)
         return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=replace)
     return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
-                   replace=replace, json_records=entry.json_records)
+                   replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers)
 
 
 def _count(result: SyncResult, fetched: FetchedReport) -> None:

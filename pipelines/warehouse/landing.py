@@ -1,0 +1,291 @@
+"""Typed landing of one report document into its raw table, in one transaction.
+
+A land (1) creates the table or adds the columns it lacks, (2) deletes the
+rows the ``Replace`` selects and (3) inserts the document through DuckDB's own
+reader, converted in SQL, with lineage columns. All three are one transaction:
+an error or a killed process leaves the table exactly as it was.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+
+from ..catalog import Column
+from .errors import MalformedReportError
+from .sources import FORMATS, Source, ident, json_source, jsonl_source, read_header, tsv_source, unique_names
+from .types import convert_sql, duckdb_type
+
+SOURCES = ("sandbox", "amazon")
+
+# Lineage columns on every raw row, in table order.
+LINEAGE: tuple[tuple[str, str], ...] = (
+    ("_account", "VARCHAR"),
+    ("_marketplace_id", "VARCHAR"),
+    ("_report_id", "VARCHAR"),
+    ("_window_start", "TIMESTAMPTZ"),
+    ("_window_end", "TIMESTAMPTZ"),
+    ("_snapshot_date", "DATE"),
+    ("_source", "VARCHAR"),
+    ("_loaded_at", "TIMESTAMPTZ"),
+    ("_row_number", "BIGINT"),
+)
+_TABLE_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _utc(ts: datetime | None) -> datetime | None:
+    """Naive datetimes are taken as UTC."""
+    if ts is None or ts.tzinfo is not None:
+        return ts
+    return ts.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a landed row came from (stored in the ``_``-prefixed columns)."""
+
+    account: str
+    marketplace_id: str
+    report_id: str
+    window_start: datetime | None
+    window_end: datetime | None
+    source: str
+    snapshot_date: date | None = None
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise ValueError(f"Lineage.source must be one of {SOURCES}, got {self.source!r}")
+
+
+@dataclass(frozen=True)
+class Replace:
+    """Which existing rows a land replaces. Build with ``window``, ``snapshot`` or ``report``.
+
+    Every replace is also scoped to the landing's account (``Lineage.account``),
+    so accounts sharing a table never delete each other's rows.
+    """
+
+    mode: str
+    column: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    marketplace_id: str | None = None
+    day: date | None = None
+    report_id: str | None = None
+
+    @classmethod
+    def window(cls, column: str, start: datetime, end: datetime, marketplace_id: str) -> "Replace":
+        """Rows of the marketplace with ``start <= column < end`` (TIMESTAMPTZ or DATE column).
+
+        Rows a document holds outside its window are still landed (the report
+        should not contain any); a later land of their own window replaces them.
+        """
+        if not start < end:
+            raise ValueError(f"Replace.window needs start < end, got {start} .. {end}")
+        return cls("window", column=column, start=start, end=end, marketplace_id=marketplace_id)
+
+    @classmethod
+    def snapshot(cls, day: date, marketplace_id: str) -> "Replace":
+        """That day's snapshot (``_snapshot_date``) for the marketplace."""
+        return cls("snapshot", day=day, marketplace_id=marketplace_id)
+
+    @classmethod
+    def report(cls, report_id: str) -> "Replace":
+        """Every row landed from that report (``_report_id``)."""
+        return cls("report", report_id=report_id)
+
+    def where(self, table: str, types: dict[str, str], account: str) -> tuple[str, list]:
+        """The DELETE condition and its parameters for a table with column ``types``."""
+        if self.mode == "report":
+            return "_account = ? AND _report_id = ?", [account, self.report_id]
+        if self.mode == "snapshot":
+            return "_account = ? AND _marketplace_id = ? AND _snapshot_date = ?", \
+                [account, self.marketplace_id, self.day]
+        col_type = types.get(self.column or "")
+        if col_type not in ("DATE", "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+            raise ValueError(f"Replace.window column {self.column!r} of {table} must be a DATE or "
+                             f"TIMESTAMPTZ column; the table has: "
+                             f"{', '.join(f'{k} {v}' for k, v in types.items())}")
+        lo, hi = _utc(self.start), _utc(self.end)
+        if col_type == "DATE":
+            lo, hi = _date_floor(lo), _date_ceil(hi)
+        return (f"_account = ? AND _marketplace_id = ? AND {ident(self.column)} >= ? "
+                f"AND {ident(self.column)} < ?", [account, self.marketplace_id, lo, hi])
+
+
+def _date_floor(ts: datetime) -> date:
+    return ts.astimezone(timezone.utc).date()
+
+
+def _date_ceil(ts: datetime) -> date:
+    u = ts.astimezone(timezone.utc)
+    return u.date() if u.time() == time() else u.date() + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class LandResult:
+    rows: int
+    columns: list[tuple[str, str]]          # the table's schema after the land
+    added_columns: list[str] = field(default_factory=list)  # columns this land added
+    table: str = ""
+
+
+def check_table_name(table: str) -> None:
+    if not _TABLE_RE.match(table):
+        raise ValueError(f"table name {table!r} must be snake_case ([a-z_][a-z0-9_]*)")
+
+
+def table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position", [table]
+    ).fetchall()
+    return dict(rows)
+
+
+def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequence[Column],
+                  json_records: str | None, row_numbers: bool) -> tuple[Source | None, dict[str, Column]]:
+    """The source relation and the landed columns (declared ones first, then unknown ones)."""
+    declared = {c.name: c for c in columns}
+    if path is None:
+        return None, declared
+    if not isinstance(path, (str, Path)):
+        if fmt != "jsonl":
+            raise ValueError("several documents can be landed at once only as fmt='jsonl'")
+        paths = [p for p in path if Path(p).stat().st_size > 0]
+        return (jsonl_source(paths, columns, row_numbers) if paths else None), declared
+    if fmt == "tsv":
+        headers = read_header(path)
+        if not headers:
+            return None, declared
+        names = unique_names(headers)
+        extra = {n: Column(h, "text") for n, h in zip(names, headers) if n not in declared}
+        return tsv_source(path, names, row_numbers), {**declared, **extra}
+    if path.stat().st_size == 0:
+        return None, declared
+    if fmt == "json":
+        if not json_records:
+            raise ValueError("fmt='json' needs json_records (the array holding one record per row)")
+        return json_source(path, columns, json_records), declared
+    return jsonl_source(path, columns, row_numbers), declared
+
+
+def _ensure_table(con, table: str, wanted: dict[str, Column], existing: dict[str, str],
+                  declared: set[str]) -> list[str]:
+    """Create the table or add the columns it lacks; return the added (drift) columns."""
+    if not existing:
+        defs = [f"{ident(n)} {duckdb_type(c.kind)}" for n, c in wanted.items()]
+        defs += [f"{ident(n)} {t}" for n, t in LINEAGE]
+        con.execute(f"CREATE TABLE {ident(table)} ({', '.join(defs)})")
+        return [n for n in wanted if n not in declared]
+    added = [n for n in wanted if n not in existing]
+    for n in added:
+        con.execute(f"ALTER TABLE {ident(table)} ADD COLUMN {ident(n)} {duckdb_type(wanted[n].kind)}")
+    missing_lineage = [(n, t) for n, t in LINEAGE if n not in existing]
+    for n, t in missing_lineage:
+        con.execute(f"ALTER TABLE {ident(table)} ADD COLUMN {ident(n)} {t}")
+    return added
+
+
+def _kind_for(col: Column, existing: dict[str, str], declared: set[str]) -> str:
+    """Undeclared columns keep the type the table already gave them (VARCHAR when new)."""
+    if col.name in declared or existing.get(col.name, "VARCHAR") == "VARCHAR":
+        return col.kind
+    return "duckdb:" + existing[col.name]
+
+
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    # A separate function so tests can simulate a crash at the last moment.
+    con.execute("COMMIT")
+
+
+_PARSE_ERRORS = (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.OutOfRangeException)
+
+
+def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path] | None,
+         columns: Sequence[Column], *, fmt: str, lineage: Lineage, replace: Replace,
+         json_records: str | None = None, row_numbers: bool = False) -> LandResult:
+    """Replace ``replace``'s rows of ``table`` with the document at ``path`` (None: no rows).
+
+    ``row_numbers`` fills ``_row_number`` (1-based row in the document); it makes
+    DuckDB read on one thread, so only tables whose key needs it ask for it."""
+    check_table_name(table)
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    if replace.mode in ("window", "snapshot") and replace.marketplace_id != lineage.marketplace_id:
+        raise ValueError(f"Replace is for marketplace {replace.marketplace_id!r} but the rows are "
+                         f"for {lineage.marketplace_id!r}")
+    for c in columns:
+        duckdb_type(c.kind)  # validate kinds before touching the table
+    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers)
+    declared = {c.name for c in columns}
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        existing = table_types(con, table)
+        added = _ensure_table(con, table, wanted, existing, declared)
+        types = table_types(con, table)
+        cond, params = replace.where(table, types, lineage.account)
+        con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params)
+        rows = 0
+        if source is not None:
+            kinds = {n: _kind_for(c, existing, declared) for n, c in wanted.items()}
+            rows = _insert(con, table, source, kinds, lineage, path)
+        _commit(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table)
+
+
+def _insert(con, table: str, source: Source, kinds: dict[str, str], lineage: Lineage, path: Path) -> int:
+    landed = [n for n in kinds if n in source.fields]
+    exprs = [source.fields[n] if n in source.native else convert_sql(source.fields[n], kinds[n])
+             for n in landed]
+    target = ", ".join(ident(n) for n in landed + [n for n, _ in LINEAGE])
+    values = ", ".join(exprs + ["?", "?", "?", "CAST(? AS TIMESTAMPTZ)", "CAST(? AS TIMESTAMPTZ)",
+                                "CAST(? AS DATE)", "?", "CAST(? AS TIMESTAMPTZ)", "src._row_number"])
+    params = [lineage.account, lineage.marketplace_id, lineage.report_id, _utc(lineage.window_start),
+              _utc(lineage.window_end), lineage.snapshot_date, lineage.source, datetime.now(timezone.utc)]
+    sql = f"INSERT INTO {ident(table)} ({target}) SELECT {values} FROM ({source.sql}) src"
+    try:
+        return con.execute(sql, params).fetchone()[0]
+    except _PARSE_ERRORS as exc:
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")  # the caller's ROLLBACK still has a transaction to end
+        raise _explain(con, table, source, {n: kinds[n] for n in landed}, path, exc) from exc
+
+
+_LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
+
+
+def _explain(con, table: str, source: Source, kinds: dict[str, str], path: Path,
+             exc: Exception) -> MalformedReportError:
+    """Find the first value that does not convert (one extra scan, only after a failure)."""
+    lines = str(exc).splitlines()
+    # DuckDB's CSV errors also quote the original line: left out, it may hold PII.
+    message = "; ".join([lines[0]] + [ln for ln in lines[1:] if ln.startswith("Expected Number of Columns")])
+    checked = [n for n, k in kinds.items() if k != "text" and n not in source.native]
+    if checked:
+        items = ", ".join(
+            f"{{'c': '{n}', 'v': CAST({source.fields[n]} AS VARCHAR), "
+            f"'ok': NULLIF(CAST({source.fields[n]} AS VARCHAR), '') IS NULL "
+            f"OR {convert_sql(source.fields[n], kinds[n], strict=False)} IS NOT NULL}}"
+            for n in checked)
+        sql = (f"SELECT x.c, x.v, _row_number FROM (SELECT _row_number, unnest([{items}]) AS x "
+               f"FROM ({source.numbered_sql or source.sql}) src) WHERE NOT x.ok ORDER BY _row_number LIMIT 1")
+        try:
+            hit = con.execute(sql).fetchone()
+        except duckdb.Error:
+            hit = None  # the reader itself fails (malformed row): report DuckDB's message
+        if hit:
+            column, value, row = hit
+            return MalformedReportError(table, f"does not convert to {duckdb_type(kinds[column])} ({message})",
+                                        column=column, value=value, line=row + source.line_offset,
+                                        path=str(path))
+    m = _LINE_RE.search(str(exc))
+    return MalformedReportError(table, message, line=int(m.group(1)) if m else None, path=str(path))

@@ -1,0 +1,134 @@
+"""How a report document becomes a relation DuckDB can insert from.
+
+Each format yields a ``Source``: a SELECT over DuckDB's own reader (read_csv or
+read_json) with a 1-based ``_row_number`` and, per landed column, the SQL
+expression of its raw value (VARCHAR, or already typed for ``duckdb:`` kinds).
+Headers are matched by name (``catalog.snake``), never by position.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..catalog import Column, snake
+from .types import duckdb_type, is_native
+
+FORMATS = ("tsv", "json", "jsonl")
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Source:
+    sql: str                 # SELECT ... with a _row_number column, aliased as src by the caller
+    fields: dict[str, str]   # landed column name -> raw value expression over src
+    line_offset: int         # file line of a row = _row_number + line_offset (TSV header: 1)
+    native: frozenset[str]   # columns whose raw value already has its final type
+    numbered_sql: str = ""   # the same SELECT, always numbered (to locate a bad row after a failure)
+
+
+def _numbered(reader: str, numbered: bool) -> tuple[str, str]:
+    """(sql, numbered_sql) over ``reader``. Numbering rows with ``row_number() OVER ()``
+    keeps file order but makes DuckDB read on one thread, so it is only done for
+    tables that need a row number in their key (or to explain a failure)."""
+    with_numbers = f"SELECT row_number() OVER () AS _row_number, * FROM {reader}"
+    plain = f"SELECT CAST(NULL AS BIGINT) AS _row_number, * FROM {reader}"
+    return (with_numbers if numbered else plain), with_numbers
+
+
+def _file_list(paths: Path | Sequence[Path]) -> str:
+    if isinstance(paths, (str, Path)):
+        return sql_literal(str(paths))
+    return "[" + ", ".join(sql_literal(str(p)) for p in paths) + "]"
+
+
+def read_header(path: Path) -> list[str]:
+    """The header fields of a tab-separated file ([] for an empty file)."""
+    with open(path, "rb") as f:
+        first = f.readline()
+    text = first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return text.split("\t") if text.strip() else []
+
+
+def unique_names(headers: Sequence[str]) -> list[str]:
+    """snake_case names, de-duplicated with a numeric suffix.
+
+    >>> unique_names(["Event Type", "EventType", "sku"])
+    ['event_type', 'event_type_2', 'sku']
+    """
+    out: list[str] = []
+    for h in headers:
+        base = name = snake(h)
+        n = 2
+        while name in out:
+            name, n = f"{base}_{n}", n + 1
+        out.append(name)
+    return out
+
+
+def tsv_source(path: Path, names: Sequence[str], numbered: bool = False) -> Source:
+    """read_csv of an unquoted tab-separated flat file, every field as VARCHAR."""
+    columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
+    reader = (f"read_csv({sql_literal(str(path))}, delim='\\t', header=true, quote='', escape='', "
+              f"auto_detect=false, strict_mode=true, null_padding=false, columns={columns})")
+    sql, numbered_sql = _numbered(reader, numbered)
+    return Source(sql, {n: f"src.{ident(n)}" for n in names}, 1, frozenset(), numbered_sql)
+
+
+def _struct_tree(columns: Sequence[Column]) -> dict:
+    tree: dict = {}
+    for c in columns:
+        *parents, leaf = c.source.split(".")
+        node = tree
+        for p in parents:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"JSON path {c.source!r} goes through a leaf column")
+        if leaf in node:
+            raise ValueError(f"JSON path {c.source!r} is declared twice or is also a parent path")
+        node[leaf] = duckdb_type(c.kind) if is_native(c.kind) else "VARCHAR"
+    return tree
+
+
+def _struct_type(node: dict | str) -> str:
+    if isinstance(node, str):
+        return node
+    return "STRUCT(" + ", ".join(f"{ident(k)} {_struct_type(v)}" for k, v in node.items()) + ")"
+
+
+def _path_expr(root: str, source: str) -> str:
+    return root + "".join(f".{ident(p)}" for p in source.split("."))
+
+
+def json_source(path: Path, columns: Sequence[Column], records: str) -> Source:
+    """A single JSON document; one row per element of its top-level ``records`` array.
+
+    Leaves are read as VARCHAR (numbers keep their JSON text) then converted.
+    """
+    tree = _struct_tree(columns)
+    max_size = max(16 << 20, path.stat().st_size + 1)
+    reader = (f"read_json({sql_literal(str(path))}, format='unstructured', records=true, "
+              f"maximum_object_size={max_size}, "
+              f"columns={{{sql_literal(records)}: {sql_literal(_struct_type(tree) + '[]')}}})")
+    arr = ident(records)
+    sql = f"SELECT unnest(range(1, len({arr}) + 1)) AS _row_number, unnest({arr}) AS r FROM {reader}"
+    fields = {c.name: _path_expr("src.r", c.source) for c in columns}
+    return Source(sql, fields, 0, frozenset(c.name for c in columns if is_native(c.kind)), sql)
+
+
+def jsonl_source(paths: Path | Sequence[Path], columns: Sequence[Column], numbered: bool = False) -> Source:
+    """Newline-delimited JSON (Data Kiosk documents): one record per line, from
+    one file or several (the pages of one query, landed together)."""
+    tree = _struct_tree(columns)
+    spec = "{" + ", ".join(f"{sql_literal(k)}: {sql_literal(_struct_type(v))}" for k, v in tree.items()) + "}"
+    reader = f"read_json({_file_list(paths)}, format='newline_delimited', records=true, columns={spec})"
+    sql, numbered_sql = _numbered(reader, numbered)
+    fields = {c.name: _path_expr("src", c.source) for c in columns}
+    return Source(sql, fields, 0, frozenset(c.name for c in columns if is_native(c.kind)), numbered_sql)

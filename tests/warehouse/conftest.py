@@ -1,0 +1,11 @@
+"""A fresh warehouse per test."""
+from pathlib import Path
+
+import pytest
+
+from pipelines.warehouse import Warehouse
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path / "wh.duckdb", lock_timeout=10)
