@@ -1,6 +1,7 @@
 """Shared pieces of every asset factory: partitions, windows, metadata."""
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime, timezone
 
 from dagster import (
@@ -16,6 +17,9 @@ from dagster import (
 from pipelines.config import Settings
 from pipelines.sync import SyncResult
 from pipelines.warehouse import Warehouse
+
+# backfill_policy is marked beta in Dagster 1.13; we rely on it deliberately.
+warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=Warning)
 
 # Assets that call the SP-API share this Dagster concurrency pool; set its limit
 # with `dagster instance concurrency set spapi N` (or in dagster.yaml).

@@ -26,7 +26,7 @@ def sandbox_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SPAPI_SANDBOX_TIME_SCALE", "2000")
     monkeypatch.setenv("SPAPI_SANDBOX_PROCESSING_DELAY", "0.05")
     monkeypatch.setenv("SPAPI_SANDBOX_ORDERS_PER_DAY", "20")
-    monkeypatch.setenv("SPAPI_SANDBOX_DK_PAGE_RECORDS", "25")
+    monkeypatch.setenv("SPAPI_SANDBOX_DK_PAGE_RECORDS", "5")
     resources.stop_embedded_sandbox()
     yield Settings.from_env()
     resources.stop_embedded_sandbox()

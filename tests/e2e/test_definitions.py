@@ -1,13 +1,14 @@
 """What the factories build: asset keys (snapshot), partitions, schedule, load-time validation."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from assets.schedules import RANGE_END_TAG, RANGE_START_TAG, daily_run_requests
 from pipelines.catalog import CATALOG
+from tests.e2e.conftest import LAST_DAY
 
 SNAPSHOT = Path(__file__).with_name("asset_keys.txt")
 
@@ -31,10 +32,11 @@ def test_every_catalog_entry_is_an_asset_with_group_kinds_and_description(defs):
 
 def test_daily_schedule_covers_yesterday_plus_lookback(defs):
     sources = [a for a in defs.assets if a.group_names_by_key[a.key] != "models"]
-    requests = {r.asset_selection[0].to_user_string(): r for r in daily_run_requests(sources, date(2026, 3, 10))}
+    today = LAST_DAY + timedelta(days=1)
+    requests = {r.asset_selection[0].to_user_string(): r for r in daily_run_requests(sources, today)}
     orders = requests["raw_all_orders_by_order_date"]
-    assert orders.tags[RANGE_END_TAG] == "2026-03-09"
-    assert orders.tags[RANGE_START_TAG] == "2026-03-02"  # 7-day lookback
+    assert orders.tags[RANGE_END_TAG] == LAST_DAY.isoformat()
+    assert orders.tags[RANGE_START_TAG] == (LAST_DAY - timedelta(days=7)).isoformat()  # 7-day lookback
     assert RANGE_START_TAG not in requests["raw_merchant_listings_all"].tags
     assert set(requests) == {a.key.to_user_string() for a in sources}
 
