@@ -25,6 +25,10 @@ SANDBOX_BANNER = """\
 ================================================================================"""
 
 
+# Dagster's console logger at INFO: one line per step and our own log lines, not its DEBUG events.
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 def run_sync(days: int, end: date | None = None) -> dict[str, int]:
     """Materialize every source for the last ``days`` days (ending yesterday), then
     every model. Returns the row count of each landed table."""
@@ -55,7 +59,7 @@ def run_sync(days: int, end: date | None = None) -> dict[str, int]:
             t0 = time.monotonic()
             print(f"-> {label}: {len(selected)} assets", flush=True)
             materialize(assets, resources=resources, instance=instance, tags=tags,
-                        selection=AssetSelection.assets(*selected))
+                        selection=AssetSelection.assets(*selected), run_config=QUIET)
             print(f"   done in {time.monotonic() - t0:.1f}s", flush=True)
     return landed_tables(settings)
 
