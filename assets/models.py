@@ -15,12 +15,7 @@ from pipelines.resources import WarehouseResource
 from pipelines.sync import SyncResult
 
 
-def model_asset(model: Model, known: set[str]) -> AssetsDefinition:
-    unknown = sorted(model.deps - known)
-    if unknown:
-        raise ModelError(f"{model.path or model.name}: reads {', '.join(unknown)}, which no asset produces "
-                         f"(known tables: {', '.join(sorted(known))})")
-
+def model_asset(model: Model) -> AssetsDefinition:
     @asset(
         name=model.name,
         group_name="models",
@@ -40,7 +35,26 @@ def model_asset(model: Model, known: set[str]) -> AssetsDefinition:
     return _model
 
 
-def model_assets(upstream_names: Iterable[str]) -> list[AssetsDefinition]:
+def model_assets(built: Iterable[str], declared: Iterable[str]) -> list[AssetsDefinition]:
+    """Models whose upstream tables are built for this account (models over
+    seller reports are left out for a vendor account). A model reading a table
+    that no declaration produces at all is an error naming the file."""
     models = load_models()
-    known = set(upstream_names) | {m.name for m in models}
-    return [model_asset(m, known) for m in models]
+    names = {m.name for m in models}
+    declared = set(declared) | names
+    for m in models:
+        unknown = sorted(m.deps - declared)
+        if unknown:
+            raise ModelError(f"{m.path or m.name}: reads {', '.join(unknown)}, which no asset produces "
+                             f"(known tables: {', '.join(sorted(declared))})")
+    available = set(built)
+    chosen: list[Model] = []
+    for m in sorted(models, key=lambda m: _depth(m, {x.name: x for x in models})):
+        if m.deps <= available:
+            chosen.append(m)
+            available.add(m.name)
+    return [model_asset(m) for m in chosen]
+
+
+def _depth(model: Model, by_name: dict[str, Model]) -> int:
+    return 1 + max((_depth(by_name[d], by_name) for d in model.deps if d in by_name), default=0)

@@ -58,4 +58,5 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
 
 
 def report_assets(settings: Settings) -> list[AssetsDefinition]:
-    return [report_asset(e, settings) for e in CATALOG]
+    """The catalog entries this kind of account (seller or vendor) can request."""
+    return [report_asset(e, settings) for e in CATALOG if e.account == settings.account_type]

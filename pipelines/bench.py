@@ -5,14 +5,14 @@ document of >= 1,000,000 rows, then in separate subprocesses (so each peak-memor
 process's own):
 
 - ours: ``Warehouse.land`` of the file into the typed raw table, with lineage, in its transaction;
+- ours_numbered: the same with ``_row_number`` filled (the settlements path; one reader thread);
 - duckdb: ``CREATE TABLE AS SELECT * FROM read_csv(file)`` in a fresh database.
 
 It does the same for a ~1,000,000-line Data Kiosk JSONL document (salesAndTrafficByAsin records)
 against ``read_json``. The last line printed is one JSON object with every figure.
 
-Documents come from ``--source sandbox`` (the local SP-API sandbox through the client, the
-default when both are installed) or ``--source seller`` (the synthetic seller written straight to
-a flat file). Files are cached under ``data/bench/``.
+The orders document is a real report from the local sandbox, fetched through our client (gunzipped
+and decoded as the pipeline does); it is cached under ``data/bench/``.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import time
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 
-from .catalog import Column, cols, entry
+from .catalog import entry
 
 US = "ATVPDKIKX0DER"
 REPORT = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
@@ -36,18 +36,14 @@ BENCH_DAY = date(2025, 1, 14)
 TARGET_PEAK_MB = 300
 TARGET_RATIO = 0.5
 
-# Columns of a Data Kiosk salesAndTrafficByAsin record (queries/datakiosk/sales_and_traffic_by_child_asin.graphql).
-DK_COLUMNS: tuple[Column, ...] = cols(
-    "startDate:date endDate:date marketplaceId parentAsin childAsin "
-    "sales.orderedProductSales.amount:decimal sales.orderedProductSales.currencyCode "
-    "sales.shippedProductSales.amount:decimal sales.shippedProductSales.currencyCode "
-    "sales.unitsOrdered:int sales.unitsShipped:int sales.unitsRefunded:int sales.refundRate:float "
-    "sales.ordersShipped:int sales.totalOrderItems:int "
-    "traffic.sessions:int traffic.browserSessions:int traffic.mobileAppSessions:int "
-    "traffic.sessionPercentage:float traffic.pageViews:int traffic.browserPageViews:int "
-    "traffic.mobileAppPageViews:int traffic.pageViewsPercentage:float traffic.buyBoxPercentage:float "
-    "traffic.unitSessionPercentage:float"
-)
+DK_QUERY = "sales_and_traffic_by_child_asin"
+
+
+def dk_spec():
+    """The Data Kiosk query whose records the JSONL benchmark lands."""
+    from .datakiosk_queries import load_queries
+
+    return next(q for q in load_queries() if q.name == DK_QUERY)
 
 
 def _day_window(day: date) -> tuple[datetime, datetime]:
@@ -56,36 +52,6 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
 
 
 # ---- document sources ------------------------------------------------------------
-def _money(value) -> str:
-    return "" if value is None else str(value)
-
-
-def orders_tsv_from_seller(dest_dir: Path, orders_per_day: int, day: date = BENCH_DAY) -> Path:
-    """The day's US orders written as the flat file Amazon sends (flat-file-columns.md §1):
-    33 tab-separated columns, ISO 8601 +00:00 timestamps, '.' decimals, '' for nulls."""
-    from .sandbox.seller import SyntheticSeller
-
-    path = dest_dir / f"orders_seller_{orders_per_day}_{day.isoformat()}.tsv"
-    if path.exists():
-        return path
-    items = SyntheticSeller(orders_per_day=orders_per_day).order_items(US, day)
-    tmp = path.with_suffix(".part")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write("\t".join(c.source for c in ORDERS.columns) + "\n")
-        for i in items:
-            cancelled = i.order_status == "Cancelled"
-            f.write("\t".join((
-                i.amazon_order_id, "", i.purchase_date.isoformat(), i.last_updated_date.isoformat(),
-                i.order_status, i.fulfillment_channel, "Amazon.com", "", i.ship_service_level,
-                i.product_name, i.sku, i.asin, "" if cancelled else "Shipped", str(i.quantity), i.currency,
-                _money(i.item_price), _money(i.item_tax), _money(i.shipping_price), "", "", "",
-                _money(i.promotion_discount), "", i.ship_city, i.ship_state, i.ship_postal_code,
-                i.ship_country, "", "", "true" if i.is_business_order else "false", "", "", "false",
-            )) + "\n")
-    tmp.rename(path)
-    return path
-
-
 def orders_tsv_from_sandbox(dest_dir: Path, orders_per_day: int, day: date = BENCH_DAY) -> Path:
     """Request the report from the local sandbox through our client, as the pipeline does."""
     from .sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
@@ -98,6 +64,7 @@ def orders_tsv_from_sandbox(dest_dir: Path, orders_per_day: int, day: date = BEN
     if path.exists():
         return path
     start, end = _day_window(day)
+    end -= timedelta(seconds=1)  # dataEndTime is inclusive, as in pipelines.sync
     cfg = SandboxConfig(orders_per_day=orders_per_day, marketplace_ids=(US,), time_scale=1000,
                         processing_delay=0.1)
     with SandboxServer(cfg, host="127.0.0.1", port=0) as sb, tempfile.TemporaryDirectory(dir=dest_dir) as tmp:
@@ -139,9 +106,6 @@ def datakiosk_jsonl(dest_dir: Path, lines: int, day: date = BENCH_DAY) -> Path:
     return path
 
 
-SOURCES = {"seller": orders_tsv_from_seller, "sandbox": orders_tsv_from_sandbox}
-
-
 # ---- measurements (each in its own process) --------------------------------------
 def _peak_mb() -> float:
     """This process's resident-memory high-water mark, in MiB.
@@ -157,7 +121,7 @@ def _peak_mb() -> float:
     return round(kib / 1024, 1)
 
 
-def _child_ours(fmt: str, path: Path, db: Path) -> dict:
+def _child_ours(fmt: str, path: Path, db: Path, row_numbers: bool) -> dict:
     from .warehouse import Lineage, Replace, Warehouse
 
     start, end = _day_window(BENCH_DAY)
@@ -165,17 +129,21 @@ def _child_ours(fmt: str, path: Path, db: Path) -> dict:
     if fmt == "tsv":
         table, columns, replace = ORDERS.table, ORDERS.columns, Replace.window("purchase_date", start, end, US)
     else:
-        table, columns, replace = "raw_dk_sales_traffic_by_asin", DK_COLUMNS, Replace.window("start_date", start, end, US)
+        spec = dk_spec()
+        table, columns, replace = spec.table, spec.columns, Replace.window(spec.cursor, start, end, US)
     lineage = Lineage("bench", US, "BENCH-1", start, end, "sandbox")
     t0 = time.perf_counter()
-    res = wh.land(table, path, columns, fmt=fmt, lineage=lineage, replace=replace)
+    res = wh.land(table, path, columns, fmt=fmt, lineage=lineage, replace=replace, row_numbers=row_numbers)
     seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    again = wh.land(table, path, columns, fmt=fmt, lineage=lineage, replace=replace)  # replaces the window
+    again = wh.land(table, path, columns, fmt=fmt, lineage=lineage, replace=replace,  # replaces the window
+                    row_numbers=row_numbers)
     reland_seconds = time.perf_counter() - t1
-    assert again.rows == res.rows == wh.row_count(table)
+    if not again.rows == res.rows == wh.row_count(table):
+        raise SystemExit(f"re-landing changed the row count: {res.rows} then {again.rows}, "
+                         f"table holds {wh.row_count(table)}")
     return {"rows": res.rows, "seconds": seconds, "reland_seconds": reland_seconds, "peak_rss_mb": _peak_mb(),
-            "row_number_ok": _row_numbers_match(wh, table, path, fmt)}
+            "row_number_ok": _row_numbers_match(wh, table, path, fmt) if row_numbers else None}
 
 
 def _row_numbers_match(wh, table: str, path: Path, fmt: str, sample: int = 2000) -> bool:
@@ -212,7 +180,8 @@ def _child_duckdb(fmt: str, path: Path, db: Path) -> dict:
 
 
 def measure(who: str, fmt: str, path: Path, work_dir: Path) -> dict:
-    """Run one measurement in a fresh interpreter and a fresh database file."""
+    """Run one measurement in a fresh interpreter and a fresh database file.
+    ``who``: ours | ours_numbered (with _row_number, the settlements path) | duckdb."""
     db = work_dir / f"{who}_{fmt}.duckdb"
     leftovers = [db.with_name(db.name + suffix) for suffix in ("", ".wal", ".lock")]
     for stale in leftovers:
@@ -228,6 +197,7 @@ def measure(who: str, fmt: str, path: Path, work_dir: Path) -> dict:
 
 def compare(fmt: str, path: Path, work_dir: Path) -> dict:
     ours, duck = measure("ours", fmt, path, work_dir), measure("duckdb", fmt, path, work_dir)
+    numbered = measure("ours_numbered", fmt, path, work_dir)
     return {
         "rows": ours["rows"], "file_mb": round(path.stat().st_size / 2**20, 1),
         "ours_rows_per_s": ours["rows_per_s"], "duckdb_rows_per_s": duck["rows_per_s"],
@@ -235,14 +205,15 @@ def compare(fmt: str, path: Path, work_dir: Path) -> dict:
         "ours_seconds": round(ours["seconds"], 2), "duckdb_seconds": round(duck["seconds"], 2),
         "ours_reland_seconds": round(ours["reland_seconds"], 2),
         "ours_peak_rss_mb": ours["peak_rss_mb"], "duckdb_peak_rss_mb": duck["peak_rss_mb"],
-        "row_number_ok": ours["row_number_ok"],
+        "numbered_rows_per_s": numbered["rows_per_s"],
+        "numbered_ratio": round(numbered["rows_per_s"] / duck["rows_per_s"], 3),
+        "numbered_peak_rss_mb": numbered["peak_rss_mb"],
+        "row_number_ok": numbered["row_number_ok"],
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__.splitlines()[0])
-    p.add_argument("--source", choices=sorted(SOURCES), default=None,
-                   help="where the orders document comes from (default: sandbox if available, else seller)")
     p.add_argument("--orders-per-day", type=int, default=770_000, help="US orders (≈1.3 items each)")
     p.add_argument("--jsonl-lines", type=int, default=1_000_000, help="Data Kiosk records; 0 skips JSONL")
     p.add_argument("--data-dir", type=Path, default=Path("data/bench"))
@@ -251,16 +222,19 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         who, fmt, path, db = args.child
-        run = _child_ours if who == "ours" else _child_duckdb
-        print(json.dumps(run(fmt, Path(path), Path(db))))
+        if who == "duckdb":
+            result = _child_duckdb(fmt, Path(path), Path(db))
+        else:
+            result = _child_ours(fmt, Path(path), Path(db), row_numbers=who == "ours_numbered")
+        print(json.dumps(result))
         return 0
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    source = args.source or ("sandbox" if _sandbox_available() else "seller")
     t0 = time.perf_counter()
-    tsv = SOURCES[source](args.data_dir, args.orders_per_day)
-    print(f"orders document ({source}): {tsv} in {time.perf_counter() - t0:.1f}s", flush=True)
-    report: dict = {"source": source, "tsv": compare("tsv", tsv, args.data_dir)}
+    tsv = orders_tsv_from_sandbox(args.data_dir, args.orders_per_day)
+    print(f"orders document (sandbox report through the client): {tsv} in {time.perf_counter() - t0:.1f}s",
+          flush=True)
+    report: dict = {"source": "sandbox", "tsv": compare("tsv", tsv, args.data_dir)}
     print(f"tsv:   {report['tsv']}", flush=True)
     if args.jsonl_lines:
         jsonl = datakiosk_jsonl(args.data_dir, args.jsonl_lines)
@@ -272,15 +246,6 @@ def main(argv: list[str] | None = None) -> int:
                          and t["rows"] >= 1_000_000 and t["row_number_ok"]}
     print(json.dumps(report))
     return 0 if report["targets"]["met"] else 1
-
-
-def _sandbox_available() -> bool:
-    try:
-        from .sandbox.server import SandboxServer  # noqa: F401
-        from .spapi.reports import ReportsApi  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

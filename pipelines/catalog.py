@@ -103,6 +103,7 @@ class ReportEntry:
     report_options: dict[str, str] = field(default_factory=dict)
     group: str = "reports"
     row_numbers: bool = False
+    account: str = "seller"  # seller | vendor: which accounts can request it
 
     @property
     def table(self) -> str:

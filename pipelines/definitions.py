@@ -14,7 +14,9 @@ from assets.datakiosk import query_assets
 from assets.models import model_assets
 from assets.reports import report_assets
 from assets.schedules import daily_sync_schedule
+from pipelines.catalog import CATALOG
 from pipelines.config import Settings
+from pipelines.datakiosk_queries import DEFAULT_QUERY_DIR, load_queries
 from pipelines.resources import SpApiResource, WarehouseResource
 
 
@@ -22,7 +24,8 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     """Every asset, resource and schedule; ``queries_dir`` overrides queries/datakiosk."""
     settings = settings or Settings.from_env()
     sources = report_assets(settings) + query_assets(settings, queries_dir)
-    models = model_assets(a.key.to_user_string() for a in sources)
+    declared = [e.table for e in CATALOG] + [q.table for q in load_queries(queries_dir or DEFAULT_QUERY_DIR)]
+    models = model_assets((a.key.to_user_string() for a in sources), declared)
     return Definitions(
         assets=[*sources, *models],
         resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},

@@ -78,8 +78,10 @@ class Replace:
     report_id: str | None = None
 
     @classmethod
-    def window(cls, column: str, start: datetime, end: datetime, marketplace_id: str) -> "Replace":
+    def window(cls, column: str, start: datetime, end: datetime, marketplace_id: str | None) -> "Replace":
         """Rows of the marketplace with ``start <= column < end`` (TIMESTAMPTZ or DATE column).
+        ``marketplace_id=None``: rows of every marketplace (a source that answers for
+        all of them at once, such as the vendor Data Kiosk views).
 
         Rows a document holds outside its window are still landed (the report
         should not contain any); a later land of their own window replaces them.
@@ -113,6 +115,9 @@ class Replace:
         lo, hi = _utc(self.start), _utc(self.end)
         if col_type == "DATE":
             lo, hi = _date_floor(lo), _date_ceil(hi)
+        if self.marketplace_id is None:
+            return (f"_account = ? AND {ident(self.column)} >= ? AND {ident(self.column)} < ?",
+                    [account, lo, hi])
         return (f"_account = ? AND _marketplace_id = ? AND {ident(self.column)} >= ? "
                 f"AND {ident(self.column)} < ?", [account, self.marketplace_id, lo, hi])
 
@@ -216,7 +221,8 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
     check_table_name(table)
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    if replace.mode in ("window", "snapshot") and replace.marketplace_id != lineage.marketplace_id:
+    if replace.mode in ("window", "snapshot") and replace.marketplace_id is not None \
+            and replace.marketplace_id != lineage.marketplace_id:
         raise ValueError(f"Replace is for marketplace {replace.marketplace_id!r} but the rows are "
                          f"for {lineage.marketplace_id!r}")
     for c in columns:

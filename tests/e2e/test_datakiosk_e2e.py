@@ -55,3 +55,24 @@ def test_datakiosk_units_by_sku_equal_the_orders_report(run, warehouse):
         WHERE coalesce(dk.units, 0) <> coalesce(rep.units, 0)""")
     assert mismatches == []
     assert warehouse.query(f'SELECT sum("{units_col}") FROM "{BY_SKU.table}"')[0][0] > 0
+
+
+def test_a_vendor_account_gets_the_vendor_views_and_they_land(sandbox_env, monkeypatch, tmp_path):
+    from dagster import materialize
+
+    from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+    from pipelines.config import Settings
+    from pipelines.definitions import build_definitions
+    from pipelines.warehouse import Warehouse
+
+    monkeypatch.setenv("SPAPI_ACCOUNT_TYPE", "vendor")
+    settings = Settings.from_env()
+    defs = build_definitions(settings)
+    keys = sorted(a.key.to_user_string() for a in defs.assets)
+    vendor = sorted(q.table for q in load_queries() if q.account == "vendor")
+    assert keys == vendor  # no seller reports, no models over them
+    tags = {RANGE_START_TAG: (LAST_DAY - timedelta(days=1)).isoformat(), RANGE_END_TAG: LAST_DAY.isoformat()}
+    assert materialize(list(defs.assets), resources=defs.resources, tags=tags).success
+    wh = Warehouse(settings.warehouse_path)
+    for table in vendor:
+        assert wh.query(f'SELECT count(*) FROM "{table}"')[0][0] > 0, table
