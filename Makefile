@@ -23,7 +23,7 @@ bench: $(STAMP)
 	$(PY) -m pipelines.bench
 
 dev: $(STAMP)
-	$(VENV)/bin/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(VENV)/bin/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) data/

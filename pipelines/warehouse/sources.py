@@ -73,11 +73,17 @@ def unique_names(headers: Sequence[str]) -> list[str]:
     return out
 
 
+# read_csv's buffer per scan: twice its 2MB maximum line size. DuckDB's default
+# (16x) costs ~50MB more peak memory for the same speed (pipelines/bench.py).
+CSV_BUFFER_SIZE = 4 << 20
+
+
 def tsv_source(path: Path, names: Sequence[str], numbered: bool = False) -> Source:
     """read_csv of an unquoted tab-separated flat file, every field as VARCHAR."""
     columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
     reader = (f"read_csv({sql_literal(str(path))}, delim='\\t', header=true, quote='', escape='', "
-              f"auto_detect=false, strict_mode=true, null_padding=false, columns={columns})")
+              f"auto_detect=false, strict_mode=true, null_padding=false, buffer_size={CSV_BUFFER_SIZE}, "
+              f"columns={columns})")
     sql, numbered_sql = _numbered(reader, numbered)
     return Source(sql, {n: f"src.{ident(n)}" for n in names}, 1, frozenset(), numbered_sql)
 
@@ -123,12 +129,18 @@ def json_source(path: Path, columns: Sequence[Column], records: str) -> Source:
     return Source(sql, fields, 0, frozenset(c.name for c in columns if is_native(c.kind)), sql)
 
 
+# Largest single JSONL record read_json accepts (its buffer grows with it). Data
+# Kiosk records are a few KB; DuckDB's 16MB default costs peak memory for nothing.
+JSONL_MAX_OBJECT = 4 << 20
+
+
 def jsonl_source(paths: Path | Sequence[Path], columns: Sequence[Column], numbered: bool = False) -> Source:
     """Newline-delimited JSON (Data Kiosk documents): one record per line, from
     one file or several (the pages of one query, landed together)."""
     tree = _struct_tree(columns)
     spec = "{" + ", ".join(f"{sql_literal(k)}: {sql_literal(_struct_type(v))}" for k, v in tree.items()) + "}"
-    reader = f"read_json({_file_list(paths)}, format='newline_delimited', records=true, columns={spec})"
+    reader = (f"read_json({_file_list(paths)}, format='newline_delimited', records=true, "
+              f"maximum_object_size={JSONL_MAX_OBJECT}, columns={spec})")
     sql, numbered_sql = _numbered(reader, numbered)
     fields = {c.name: _path_expr("src", c.source) for c in columns}
     return Source(sql, fields, 0, frozenset(c.name for c in columns if is_native(c.kind)), numbered_sql)

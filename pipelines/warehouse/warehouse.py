@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -20,27 +21,39 @@ from .lock import write_slot
 from .sources import ident
 
 
+log = logging.getLogger("pipelines.warehouse")
+
+
 class Warehouse:
     """A DuckDB file. Every call opens its own connection inside the file's
     write slot (a cross-process lock with a bounded wait) and closes it.
 
     ``memory_limit`` bounds DuckDB's buffer memory for queries (it spills to
     disk beyond it); ``threads`` defaults to DuckDB's choice (one per core).
-    Lands use ``land_memory_limit`` and ``land_threads``: their pipeline is
-    single-threaded anyway (``_row_number`` is a streaming window), and one
-    thread with 128MB measured as fast as two threads with more memory, with a
-    peak RSS under 300MB on a 1M-row file (see pipelines/bench.py).
+
+    Lands are tuned to keep a 1M-row report under 300MB of peak RSS at close to
+    DuckDB's own read speed (measured by ``pipelines/bench.py``):
+
+    - without row numbers the reader runs on every core within
+      ``land_memory_limits[fmt]`` (JSON needs more buffer than TSV);
+    - with row numbers (``row_number() OVER ()``, a streaming window) the
+      pipeline is single-threaded anyway: one thread with ``numbered_memory_limit``.
+
+    A land that still runs out of memory is retried once on one thread with
+    ``memory_limit`` (slower, never lost).
     """
+
+    LAND_MEMORY_LIMITS = {"tsv": "160MB", "json": "256MB", "jsonl": "256MB"}
 
     def __init__(self, path: str | Path, lock_timeout: float = 900.0, *,
                  memory_limit: str = "1GB", threads: int | None = None,
-                 land_memory_limit: str = "128MB", land_threads: int = 1):
+                 land_memory_limits: dict[str, str] | None = None, numbered_memory_limit: str = "128MB"):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.memory_limit = memory_limit
         self.threads = threads
-        self.land_memory_limit = land_memory_limit
-        self.land_threads = land_threads
+        self.land_memory_limits = {**self.LAND_MEMORY_LIMITS, **(land_memory_limits or {})}
+        self.numbered_memory_limit = numbered_memory_limit
 
     def __repr__(self) -> str:
         return f"Warehouse({str(self.path)!r})"
@@ -64,6 +77,7 @@ class Warehouse:
                 con.execute(f"SET memory_limit = '{memory_limit or self.memory_limit}'")
                 con.execute("SET preserve_insertion_order = false")
                 con.execute("SET TimeZone = 'UTC'")
+                con.execute("SET enable_progress_bar = false")
                 if threads or self.threads:
                     con.execute(f"SET threads = {int(threads or self.threads)}")
                 else:
@@ -84,10 +98,22 @@ class Warehouse:
             if not p.is_file():
                 raise FileNotFoundError(f"report document {p} does not exist")
         target = paths[0] if isinstance(path, (str, Path)) else paths
-        threads = self.land_threads if row_numbers else self.threads
-        with self.connect(threads, self.land_memory_limit if row_numbers else None) as con:
-            return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
-                                replace=replace, json_records=json_records, row_numbers=row_numbers)
+        if row_numbers:
+            threads, memory = 1, self.numbered_memory_limit
+        else:
+            threads, memory = self.threads, self.land_memory_limits.get(fmt, self.memory_limit)
+
+        def attempt(threads, memory) -> LandResult:
+            with self.connect(threads, memory) as con:
+                return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
+                                    replace=replace, json_records=json_records, row_numbers=row_numbers)
+
+        try:
+            return attempt(threads, memory)
+        except duckdb.OutOfMemoryException as exc:  # rolled back: nothing half-landed
+            log.warning("landing %s ran out of memory within %s (%s); retrying on one thread with %s",
+                        table, memory, str(exc).splitlines()[0], self.memory_limit)
+            return attempt(1, self.memory_limit)
 
     def replace_table(self, table: str, select_sql: str) -> int:
         """(Re)build ``table`` from a SELECT in one transaction; returns its row count.
@@ -107,7 +133,7 @@ class Warehouse:
     def land_empty(self, table: str, columns: Sequence[Column], *, lineage: Lineage,
                    replace: Replace) -> LandResult:
         """The window has no rows (a CANCELLED report): delete them; the table exists afterwards."""
-        with self.connect(self.land_threads, self.land_memory_limit) as con:
+        with self.connect(1, self.numbered_memory_limit) as con:
             return landing.land(con, table, None, columns, fmt="tsv", lineage=lineage, replace=replace)
 
     # ---- reading -------------------------------------------------------
