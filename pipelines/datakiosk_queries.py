@@ -28,7 +28,7 @@ on, default ``start_date``), ``key`` (comma-separated columns identifying a
 row).
 
 Everything is checked at load, before any API call: GraphQL validity against
-the official dataset schema (``pipelines/datakiosk_schemas/``, validated with
+the official dataset schema (``pipelines/spec/``, validated with
 ``gql``), the 8,000-character limit after whitespace removal, literal start
 dates no more than two years back, supported variables, metadata.
 
@@ -78,8 +78,9 @@ from graphql import (
 from graphql.language import REMOVE, Lexer, Source, TokenKind, Visitor, visit
 
 from pipelines.catalog import Column
+from pipelines.spec import SPEC_DIR
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "datakiosk_schemas"
+SCHEMA_DIR = SPEC_DIR
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
 

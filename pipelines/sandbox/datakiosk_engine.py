@@ -1,7 +1,7 @@
 """Execute Data Kiosk GraphQL queries for real, over the synthetic seller.
 
 The submitted query is parsed, validated and executed by graphql-core against
-the official dataset schema (``pipelines/datakiosk_schemas/``); resolvers read
+the official dataset schema (``pipelines/spec/``); resolvers read
 the same ``SyntheticSeller`` facts the sandbox reports are built from, so the
 numbers agree: units by SKU for a day are the order quantities of that day,
 ordered product sales the sum of item prices, sessions and page views come

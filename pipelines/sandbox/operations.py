@@ -1,7 +1,7 @@
 """SP-API operations the sandbox serves, read from the official Swagger models.
 
 Routes (method + path template → operationId) and usage plans (rate, burst)
-come from the model files in ``models/``; nothing here is hand-typed.
+come from the model files in ``pipelines/spec/``; nothing here is hand-typed.
 
 >>> ops = load_operations()
 >>> ops["getReport"].rate, ops["getReport"].burst
@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from pipelines.spec import SPEC_DIR
 
-MODELS_DIR = Path(__file__).parent / "models"
+MODELS_DIR = SPEC_DIR
 MODEL_FILES = {
     "reports": MODELS_DIR / "reports_2021-06-30.json",
     "datakiosk": MODELS_DIR / "dataKiosk_2023-11-15.json",

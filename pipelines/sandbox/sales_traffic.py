@@ -1,5 +1,5 @@
 """GET_SALES_AND_TRAFFIC_REPORT: the JSON document of
-``models/sellerSalesAndTrafficReport.json``, computed from the seller's orders,
+``pipelines/spec/sellerSalesAndTrafficReport.json``, computed from the seller's orders,
 returns and traffic so it agrees with the orders report (units ordered per day
 equal the orders report's quantities for that day).
 

@@ -1,7 +1,7 @@
 """SP-API endpoints, marketplaces and usage plans.
 
 Usage plans (rate in requests per second, burst) are parsed at import from the
-"Usage Plan" tables in the official models shipped in ``models/`` — the same
+"Usage Plan" tables in the official models shipped in ``pipelines/spec/`` — the same
 files Amazon publishes — so they can never drift from a hand-typed copy.
 
 >>> REGIONS["eu"].endpoint
@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import NamedTuple
+from pipelines.spec import SPEC_DIR
 
 LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
 
@@ -97,8 +97,8 @@ _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def load_model(name: str) -> dict:
-    """One official Swagger model from ``pipelines/spapi/models``."""
-    return json.loads(resources.files("pipelines.spapi").joinpath("models", name).read_text("utf-8"))
+    """One official Swagger model from ``pipelines/spec``."""
+    return json.loads((SPEC_DIR / name).read_text("utf-8"))
 
 
 def parse_usage_plans(model: dict) -> dict[str, UsagePlan]:

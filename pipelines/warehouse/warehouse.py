@@ -43,7 +43,7 @@ class Warehouse:
     ``memory_limit`` (slower, never lost).
     """
 
-    LAND_MEMORY_LIMITS = {"tsv": "160MB", "json": "256MB", "jsonl": "256MB"}
+    LAND_MEMORY_LIMITS = {"tsv": "128MB", "json": "256MB", "jsonl": "256MB"}
 
     def __init__(self, path: str | Path, lock_timeout: float = 900.0, *,
                  memory_limit: str = "1GB", threads: int | None = None,

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from pipelines.spec import SPEC_DIR
 
-MODELS = Path(__file__).resolve().parents[2] / "pipelines" / "sandbox" / "models"
+MODELS = SPEC_DIR
 REPORTS_MODEL = MODELS / "reports_2021-06-30.json"
 DATAKIOSK_MODEL = MODELS / "dataKiosk_2023-11-15.json"
 TOKENS_MODEL = MODELS / "tokens_2021-03-01.json"

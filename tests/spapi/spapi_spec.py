@@ -1,4 +1,4 @@
-"""Validate SP-API requests against the official Swagger models in pipelines/spapi/models.
+"""Validate SP-API requests against the official Swagger models in pipelines/spec.
 
 ``check_request(method, path, query, body)`` returns (operationId, problems):
 unknown operation, undeclared or missing query parameters, values outside the
