@@ -7,12 +7,21 @@ upstreams change (with Dagster's automation sensor on), or when materialized.
 
 from collections.abc import Iterable
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, AutomationCondition, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AutomationCondition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from assets.common import materialize_result
 from pipelines.models import Model, ModelError, build_model, load_models
 from pipelines.resources import WarehouseResource
 from pipelines.sync import SyncResult
+from pipelines.warehouse import publish_path
 
 
 def model_asset(model: Model) -> AssetsDefinition:
@@ -35,6 +44,30 @@ def model_asset(model: Model) -> AssetsDefinition:
     return _model
 
 
+def publish_asset(models: list[AssetsDefinition]) -> AssetsDefinition:
+    """The BI copy: every modeled table in a separate DuckDB file that BI tools
+    open read-only, swapped in atomically, so they never block a sync."""
+    names = [m.key.to_user_string() for m in models]
+
+    @asset(
+        name="bi_snapshot",
+        group_name="models",
+        description="Copies the modeled tables into `<warehouse>_bi.duckdb` (e.g. data/sandbox_bi.duckdb) "
+                    "for BI tools; the swap is atomic and never blocks the warehouse's writers.",
+        kinds={"duckdb"},
+        deps=[m.key for m in models],
+        automation_condition=AutomationCondition.eager(),
+    )
+    def _publish(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        wh = warehouse.warehouse()
+        counts = wh.publish(names)
+        context.log.info(f"published {len(counts)} tables to {publish_path(wh.path)}")
+        return MaterializeResult(metadata={"file": str(publish_path(wh.path)), "tables": MetadataValue.json(counts),
+                                           "dagster/row_count": sum(counts.values())})
+
+    return _publish
+
+
 def model_assets(built: Iterable[str], declared: Iterable[str]) -> list[AssetsDefinition]:
     """Models whose upstream tables are built for this account (models over
     seller reports are left out for a vendor account). A model reading a table
@@ -53,7 +86,8 @@ def model_assets(built: Iterable[str], declared: Iterable[str]) -> list[AssetsDe
         if m.deps <= available:
             chosen.append(m)
             available.add(m.name)
-    return [model_asset(m) for m in chosen]
+    assets = [model_asset(m) for m in chosen]
+    return assets + [publish_asset(assets)] if assets else []
 
 
 def _depth(model: Model, by_name: dict[str, Model]) -> int:

@@ -30,3 +30,7 @@ class MalformedReportError(WarehouseError):
 
 class WarehouseLockTimeout(WarehouseError):
     """Another process kept the DuckDB file's write slot longer than ``lock_timeout``."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process (often a BI tool) has the DuckDB file open, so it cannot be written."""

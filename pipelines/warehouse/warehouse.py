@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -16,12 +18,18 @@ import duckdb
 
 from ..catalog import Column
 from . import landing
+from .errors import WarehouseBusyError
 from .landing import LandResult, Lineage, Replace, check_table_name, table_types
 from .lock import write_slot
-from .sources import ident
+from .sources import ident, sql_literal
 
 
 log = logging.getLogger("pipelines.warehouse")
+
+
+def publish_path(path: Path) -> Path:
+    """Where the BI copy of a warehouse file goes: ``data/x.duckdb`` → ``data/x_bi.duckdb``."""
+    return path.with_name(f"{path.stem}_bi{path.suffix}")
 
 
 class Warehouse:
@@ -64,13 +72,53 @@ class Warehouse:
         with write_slot(self.path, self.lock_timeout):
             yield
 
+    def _open(self, wait: float = 60.0) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting (bounded) while another process holds DuckDB's own
+        file lock, e.g. a BI tool with the warehouse open."""
+        deadline, delay = time.monotonic() + wait, 0.2
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise WarehouseBusyError(
+                        f"{self.path} is held open by another process ({str(exc).splitlines()[0]}). "
+                        f"DuckDB lets one process write or several read, not both: close the other "
+                        f"connection, or point BI tools at the published copy "
+                        f"({publish_path(self.path).name}).") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def publish(self, tables: Sequence[str], dest: Path | None = None) -> dict[str, int]:
+        """Copy ``tables`` into a separate DuckDB file for BI tools (``<name>_bi.duckdb``),
+        swapped in atomically: readers of the old copy keep it until they reconnect,
+        and never block a sync. Returns each table's row count."""
+        dest = Path(dest or publish_path(self.path))
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        counts = {}
+        with self.connect() as con:
+            con.execute(f"ATTACH {sql_literal(str(tmp))} AS bi")
+            try:
+                for table in tables:
+                    check_table_name(table)
+                    con.execute(f"CREATE TABLE bi.{ident(table)} AS FROM main.{ident(table)}")
+                    counts[table] = con.execute(f"SELECT count(*) FROM bi.{ident(table)}").fetchone()[0]
+            finally:
+                con.execute("DETACH bi")
+        os.replace(tmp, dest)
+        return counts
+
     @contextmanager
     def connect(self, threads: int | None = None,
                 memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A configured connection, inside the write slot; closed on exit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock():
-            con = duckdb.connect(str(self.path))
+            con = self._open()
             try:
                 # SET (not connect(config=)) so another in-process connection to the
                 # same file with other settings does not make connect() fail.

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines.spapi.auth import TokenCache
 from pipelines.spapi.http import SpApiClient
-from spapi_fakes import FakeAmazon, FakeTime, config
+from tests.spapi.spapi_fakes import FakeAmazon, FakeTime, config
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from pipelines.spapi.config import SpApiConfig
-from spapi_spec import check_request, check_response
+from tests.spapi.spapi_spec import check_request, check_response
 
 CLIENT_ID = "amzn1.application-oa2-client.test"
 CLIENT_SECRET = "SECRET-do-not-leak-123"

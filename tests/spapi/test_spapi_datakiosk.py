@@ -13,7 +13,7 @@ from pipelines.spapi.auth import TokenCache
 from pipelines.spapi.datakiosk import DataKioskApi, compact_query, error_messages
 from pipelines.spapi.errors import QueryCancelledError, QueryFatalError, QueryInvalidError
 from pipelines.spapi.http import SpApiClient
-from spapi_fakes import FakeAmazon, config, json_of, ok
+from tests.spapi.spapi_fakes import FakeAmazon, config, json_of, ok
 
 QUERY = """
 query salesByDate {

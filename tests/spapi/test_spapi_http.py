@@ -12,7 +12,7 @@ from pipelines.spapi.errors import AuthError, SpApiError, ThrottledError
 from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.ratelimit import RateLimiter, TokenBucket
 from pipelines.spapi.regions import UsagePlan
-from spapi_fakes import CLIENT_SECRET, REFRESH_TOKEN, FakeAmazon, config, err, ok
+from tests.spapi.spapi_fakes import CLIENT_SECRET, REFRESH_TOKEN, FakeAmazon, config, err, ok
 
 REPORT = "/reports/2021-06-30/reports/R1"
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.spapi.errors import PollTimeoutError, ReportCancelledError, ReportFatalError, SpApiError
 from pipelines.spapi.reports import ReportsApi, iso_utc
-from spapi_fakes import err, json_of, ok
+from tests.spapi.spapi_fakes import err, json_of, ok
 
 ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"

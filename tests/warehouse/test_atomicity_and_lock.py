@@ -11,7 +11,7 @@ from pipelines.catalog import cols
 from pipelines.warehouse import Replace, Warehouse, WarehouseLockTimeout
 from pipelines.warehouse import landing
 
-from warehouse_fixtures import lineage, write_tsv
+from tests.warehouse.warehouse_fixtures import lineage, write_tsv
 
 COLUMNS = cols("id:int amount:decimal")
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import pytest
 from pipelines.catalog import Column, cols, entry
 from pipelines.warehouse import MalformedReportError, Replace
 
-from warehouse_fixtures import US, day, lineage
+from tests.warehouse.warehouse_fixtures import US, day, lineage
 
 
 def test_json_report_records_become_rows(wh, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from pipelines.catalog import cols, entry
 from pipelines.warehouse import Lineage, MalformedReportError, Replace
 
-from warehouse_fixtures import DE, US, day, lineage, write_tsv
+from tests.warehouse.warehouse_fixtures import DE, US, day, lineage, write_tsv
 
 ORDERS = entry("all_orders_by_order_date")
 HEADER = [c.source for c in ORDERS.columns]
