@@ -5,6 +5,9 @@ import warnings
 from datetime import date, datetime, timezone
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     BackfillPolicy,
     DailyPartitionsDefinition,
@@ -49,8 +52,32 @@ def today_utc() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, **extra) -> MaterializeResult:
-    """Row count, column schema, request ids and a small preview of the landed table."""
+KEY_CHECK = "unique_key"
+
+
+def key_check_spec(asset_name: str, key: tuple[str, ...]) -> list[AssetCheckSpec]:
+    """The check that a raw table holds one row per declared key (per account and marketplace)."""
+    if not key:
+        return []
+    return [AssetCheckSpec(KEY_CHECK, asset=asset_name,
+                           description=f"one row per ({', '.join(key)}) within each account and marketplace")]
+
+
+def key_check_result(warehouse: Warehouse, table: str, key: tuple[str, ...]) -> AssetCheckResult:
+    """Warn (not fail: the rows are what Amazon sent) when the declared key repeats."""
+    cols = ", ".join(f'"{c}"' for c in ("_account", "_marketplace_id", "_snapshot_date", *key))
+    dupes = warehouse.query(
+        f'SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM "{table}" '
+        f"GROUP BY {cols} HAVING count(*) > 1)")[0]
+    return AssetCheckResult(check_name=KEY_CHECK, passed=dupes[0] == 0, severity=AssetCheckSeverity.WARN,
+                            metadata={"duplicate_keys": dupes[0], "rows_with_duplicate_keys": int(dupes[1]),
+                                      "key": list(key)})
+
+
+def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, key: tuple[str, ...] = (),
+                       **extra) -> MaterializeResult:
+    """Row count, column schema, request ids and a small preview of the landed table;
+    with ``key``, the result of the unique-key check."""
     columns = result.columns or _table_columns(warehouse, result.table)
     preview = warehouse.preview(result.table, limit=5) if columns else []
     metadata = {
@@ -68,7 +95,8 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, **
     }
     if result.added_columns:
         metadata["new_columns"] = MetadataValue.json(result.added_columns)
-    return MaterializeResult(metadata=metadata)
+    checks = [key_check_result(warehouse, result.table, key)] if key and columns else []
+    return MaterializeResult(metadata=metadata, check_results=checks)
 
 
 def _table_columns(warehouse: Warehouse, table: str) -> list[tuple[str, str]]:

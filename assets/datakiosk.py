@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 
-from assets.common import API_POOL, backfill_policy, daily_partitions, materialize_result, run_window
+from assets.common import API_POOL, backfill_policy, daily_partitions, key_check_spec, materialize_result, run_window
 from pipelines.config import Settings
 from pipelines.datakiosk_queries import QuerySpec, check_window, load_queries, render
 from pipelines.resources import SpApiResource, WarehouseResource
@@ -31,6 +31,7 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         metadata={"query_file": spec.path.name, "table": table, "key": list(spec.key),
                   "lookback_days": spec.lookback_days, "max_window_days": spec.max_window_days},
         tags={"spapi/api": "datakiosk"},
+        check_specs=key_check_spec(table, spec.key),
     )
     def _query(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
         target = warehouse.target(spapi)
@@ -38,8 +39,8 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
         result = sync_query_window(spec, spapi.datakiosk(), target, spapi.settings.marketplace_ids, start, end,
                                    render=render, check_window=check_window)
-        return materialize_result(result, target.warehouse, spapi.source, query_ids=result.requests,
-                                  pages=result.pages)
+        return materialize_result(result, target.warehouse, spapi.source, key=spec.key,
+                                  query_ids=result.requests, pages=result.pages)
 
     return _query
 

@@ -11,7 +11,15 @@ from datetime import datetime, timedelta, timezone
 
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 
-from assets.common import API_POOL, backfill_policy, daily_partitions, materialize_result, run_window, today_utc
+from assets.common import (
+    API_POOL,
+    backfill_policy,
+    daily_partitions,
+    key_check_spec,
+    materialize_result,
+    run_window,
+    today_utc,
+)
 from pipelines.catalog import CATALOG, ReportEntry
 from pipelines.config import Settings
 from pipelines.resources import SpApiResource, WarehouseResource
@@ -33,6 +41,7 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
         metadata={"report_type": entry.report_type, "table": entry.table, "key": list(entry.key),
                   "lookback_days": entry.lookback_days, "max_window_days": entry.max_window_days},
         tags={"spapi/api": "reports"},
+        check_specs=key_check_spec(entry.asset_name, entry.key),
     )
     if windowed:
         kwargs.update(partitions_def=daily_partitions(settings), backfill_policy=backfill_policy(entry.max_window_days))
@@ -51,8 +60,8 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
         else:
             since = datetime.now(timezone.utc) - LISTED_REPORT_RETENTION
             result = sync_listed_reports(entry, spapi.reports(), target, marketplaces, since)
-        return materialize_result(result, target.warehouse, spapi.source, report_type=entry.report_type,
-                                  reused_reports=result.reused)
+        return materialize_result(result, target.warehouse, spapi.source, key=entry.key,
+                                  report_type=entry.report_type, reused_reports=result.reused)
 
     return _report
 

@@ -15,6 +15,7 @@ import time
 from datetime import date, timedelta
 
 from pipelines.config import CREDENTIAL_VARS, Settings
+from pipelines.warehouse import Warehouse, publish_path
 
 SANDBOX_BANNER = """\
 ================================================================================
@@ -29,9 +30,9 @@ SANDBOX_BANNER = """\
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def run_sync(days: int, end: date | None = None) -> dict[str, int]:
+def run_sync(days: int, end: date | None = None) -> tuple[dict[str, int], list[str]]:
     """Materialize every source for the last ``days`` days (ending yesterday), then
-    every model. Returns the row count of each landed table."""
+    every model. Returns the row count of each landed table and the failed checks."""
     from dagster import AssetSelection, DagsterInstance, materialize
 
     from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
@@ -55,18 +56,19 @@ def run_sync(days: int, end: date | None = None) -> dict[str, int]:
             ("snapshot and listed sources", unpartitioned_sources, {}),
             ("models", models, {}),
         ]
+        failed_checks = []
         for label, selected, tags in steps:
             t0 = time.monotonic()
             print(f"-> {label}: {len(selected)} assets", flush=True)
-            materialize(assets, resources=resources, instance=instance, tags=tags,
-                        selection=AssetSelection.assets(*selected), run_config=QUIET)
+            result = materialize(assets, resources=resources, instance=instance, tags=tags,
+                                 selection=AssetSelection.assets(*selected), run_config=QUIET)
+            failed_checks += [f"{c.asset_key.to_user_string()}.{c.check_name} {dict((k, v.value) for k, v in c.metadata.items())}"
+                              for c in result.get_asset_check_evaluations() if not c.passed]
             print(f"   done in {time.monotonic() - t0:.1f}s", flush=True)
-    return landed_tables(settings)
+    return landed_tables(settings), failed_checks
 
 
 def landed_tables(settings: Settings) -> dict[str, int]:
-    from pipelines.warehouse import Warehouse
-
     wh = Warehouse(settings.warehouse_path)
     names = [r[0] for r in wh.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")]
@@ -94,11 +96,15 @@ def main(argv: list[str] | None = None) -> int:
               "or use `spapi-sync sync`", file=sys.stderr)
         return 2
     t0 = time.monotonic()
-    counts = run_sync(args.days)
+    counts, failed_checks = run_sync(args.days)
     print_tables(counts)
     empty = [n for n, c in counts.items() if c == 0]
+    for failed in failed_checks:
+        print(f"CHECK WARNING: {failed}")
+    settings = Settings.from_env()
     print(f"\nsynced in {time.monotonic() - t0:.0f}s; {len(counts)} tables, "
-          f"{sum(counts.values()):,} rows" + (f"; EMPTY: {', '.join(empty)}" if empty else ""))
+          f"{sum(counts.values()):,} rows" + (f"; EMPTY: {', '.join(empty)}" if empty else "")
+          + f"\nwarehouse: {settings.warehouse_path}   BI copy: {publish_path(settings.warehouse_path)}")
     return 0
 
 

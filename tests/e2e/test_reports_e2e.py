@@ -127,3 +127,12 @@ def test_models_build_on_landed_reports(run, warehouse):
         "SELECT count(*) FROM (SELECT amazon_order_id, sku, _marketplace_id, count(*) c FROM orders "
         "GROUP BY ALL HAVING c > 1)")[0][0]
     assert dupes == 0
+
+
+def test_the_unique_key_check_passes_and_catches_a_repeated_key(run, warehouse):
+    result = run([ORDERS.asset_name], LAST_DAY - timedelta(days=1))
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed and check.metadata["duplicate_keys"].value == 0
+    warehouse.query(f"INSERT INTO {ORDERS.table} SELECT * FROM {ORDERS.table} LIMIT 1")
+    [check] = run([ORDERS.asset_name], LAST_DAY).get_asset_check_evaluations()
+    assert not check.passed and check.metadata["duplicate_keys"].value == 1
