@@ -9,8 +9,8 @@ SELECT
     any_value(currency) FILTER (WHERE currency IS NOT NULL) AS currency,
     count(DISTINCT amazon_order_id) AS orders,
     count(*) AS order_items,
-    sum(quantity) AS units,
-    coalesce(sum(item_price), 0) AS ordered_product_sales,
+    CAST(sum(quantity) AS BIGINT) AS units,
+    CAST(coalesce(sum(item_price), 0) AS DECIMAL(18, 2)) AS ordered_product_sales,
     count(*) FILTER (WHERE order_status = 'Cancelled') AS cancelled_items
 FROM orders
 GROUP BY ALL
