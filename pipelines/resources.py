@@ -6,6 +6,7 @@ at it; every log line and materialization then says ``source: sandbox``.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -60,7 +61,10 @@ def stop_embedded_sandbox() -> None:
 def client_config(settings: Settings) -> SpApiConfig:
     """Credentials from the environment, or the embedded sandbox's."""
     if not settings.sandbox:
-        return SpApiConfig.from_env(os.environ)
+        # Usage plans are per account, not per process: share the buckets through
+        # a folder beside the warehouse, so parallel Dagster steps spend one quota.
+        config = SpApiConfig.from_env(os.environ)
+        return dataclasses.replace(config, rate_limit_dir=settings.warehouse_path.parent / ".spapi-rate-limits")
     from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 
     server = embedded_sandbox(settings)

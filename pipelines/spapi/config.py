@@ -17,6 +17,7 @@ import platform
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
@@ -46,6 +47,9 @@ class SpApiConfig:
     poll_timeout: float = 4 * 3600.0  # give up waiting for a report/query after this long
     backoff_base: float = 1.0  # retry wait = uniform(0, min(backoff_max, backoff_base * 2**n))
     backoff_max: float = 60.0
+    # Folder holding the usage-plan buckets shared by every process of this account
+    # (None: per process). The Dagster resource sets it next to the warehouse.
+    rate_limit_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:

@@ -108,7 +108,8 @@ class SpApiClient:
         )
         if limiter is None:
             custom_time = sleep is not time.sleep or clock is not time.monotonic
-            limiter = RateLimiter(clock=clock, sleep=sleep) if custom_time else shared_limiter(self.account_key)
+            limiter = (RateLimiter(clock=clock, sleep=sleep) if custom_time
+                       else shared_limiter(self.account_key, config.rate_limit_dir))
         self.limiter = limiter
         self.tokens = LwaTokenProvider(config, self._http, clock=clock, sleep=sleep,
                                        cache=token_cache or PROCESS_TOKEN_CACHE)

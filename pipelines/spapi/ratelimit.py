@@ -13,10 +13,14 @@ queue fairly without holding the lock while sleeping.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock
 
 from .regions import USAGE_PLANS, UsagePlan
 
@@ -63,22 +67,88 @@ class TokenBucket:
             self._tokens = min(self._tokens, 0.0)
 
 
+class SharedTokenBucket:
+    """A token bucket whose state lives in a small file, so that every process
+    calling for the same account (Dagster runs each asset step in its own
+    process) draws from one quota, as Amazon counts it.
+
+    Same reservation rule as TokenBucket; the state is read and written under a
+    file lock, and the wait happens outside it. Time is wall-clock (shared).
+    """
+
+    def __init__(self, path: Path, rate: float, burst: int, *, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time):
+        if rate <= 0 or burst < 1:
+            raise ValueError(f"rate must be > 0 and burst >= 1, got rate={rate} burst={burst}")
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.path) + ".lock")
+        self._sleep = sleep
+        self._clock = clock
+        self._default = {"rate": rate, "burst": burst}
+
+    def _update(self, change: Callable[[dict, float], float]) -> float:
+        with self._lock:
+            now = self._clock()
+            try:
+                state = json.loads(self.path.read_text())
+            except (FileNotFoundError, ValueError):
+                state = {**self._default, "tokens": float(self._default["burst"]), "stamp": now}
+            elapsed = max(0.0, now - state["stamp"])
+            state["tokens"] = min(float(state["burst"]), state["tokens"] + elapsed * state["rate"])
+            state["stamp"] = now
+            result = change(state, now)
+            self.path.write_text(json.dumps(state))
+            return result
+
+    @property
+    def rate(self) -> float:
+        return self._update(lambda st, _: st["rate"])
+
+    def acquire(self) -> float:
+        def take(st: dict, _now: float) -> float:
+            st["tokens"] -= 1.0
+            return 0.0 if st["tokens"] >= 0 else -st["tokens"] / st["rate"]
+
+        wait = self._update(take)
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def set_rate(self, rate: float) -> None:
+        self._update(lambda st, _: st.update(rate=rate))
+
+    def drain(self) -> None:
+        self._update(lambda st, _: st.update(tokens=min(st["tokens"], 0.0)))
+
+
 class RateLimiter:
-    """One bucket per operationId, from USAGE_PLANS; operations without a plan are not limited."""
+    """One bucket per operationId, from USAGE_PLANS; operations without a plan are not limited.
+
+    With ``state_dir`` the buckets are shared by every process using that folder
+    (SharedTokenBucket); without it they live in this process only.
+    """
 
     def __init__(self, plans: dict[str, UsagePlan] | None = None, *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 state_dir: Path | None = None):
         self._plans = dict(USAGE_PLANS if plans is None else plans)
         self._clock = clock
         self._sleep = sleep
-        self._buckets: dict[str, TokenBucket] = {}
+        self._state_dir = Path(state_dir) if state_dir else None
+        self._buckets: dict[str, TokenBucket | SharedTokenBucket] = {}
         self._lock = threading.Lock()
 
-    def bucket(self, operation: str) -> TokenBucket | None:
+    def bucket(self, operation: str) -> TokenBucket | SharedTokenBucket | None:
         with self._lock:
             if operation not in self._buckets and operation in self._plans:
                 plan = self._plans[operation]
-                self._buckets[operation] = TokenBucket(plan.rate, plan.burst, clock=self._clock, sleep=self._sleep)
+                if self._state_dir is not None:
+                    self._buckets[operation] = SharedTokenBucket(self._state_dir / f"{operation}.json",
+                                                                 plan.rate, plan.burst, sleep=self._sleep)
+                else:
+                    self._buckets[operation] = TokenBucket(plan.rate, plan.burst, clock=self._clock,
+                                                           sleep=self._sleep)
             return self._buckets.get(operation)
 
     def acquire(self, operation: str) -> float:
@@ -109,13 +179,16 @@ class RateLimiter:
             bucket.drain()
 
 
-_SHARED: dict[str, RateLimiter] = {}
+_SHARED: dict[tuple[str, str], RateLimiter] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_limiter(account_key: str) -> RateLimiter:
-    """The process-wide limiter of one selling-partner account (usage plans are per account)."""
+def shared_limiter(account_key: str, state_dir: Path | None = None) -> RateLimiter:
+    """The limiter of one selling-partner account (usage plans are per account):
+    process-wide, and shared across processes through ``state_dir/account_key``
+    when a state folder is given."""
+    key = (account_key, str(state_dir))
     with _SHARED_LOCK:
-        if account_key not in _SHARED:
-            _SHARED[account_key] = RateLimiter()
-        return _SHARED[account_key]
+        if key not in _SHARED:
+            _SHARED[key] = RateLimiter(state_dir=Path(state_dir) / account_key if state_dir else None)
+        return _SHARED[key]
