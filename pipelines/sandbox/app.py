@@ -10,6 +10,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,6 +27,7 @@ from pipelines.sandbox.reports import ReportsApi
 
 LWA_PATH = "/auth/o2/token"
 FAULTS_PATH = "/_sandbox/faults"
+CLOCK_PATH = "/_sandbox/clock"
 JSON_TYPE = "application/json"
 RDT_METHODS = ("GET", "PUT", "POST", "DELETE")
 
@@ -86,6 +88,8 @@ class SandboxApp:
             resp = self._download(req)
         elif req.path == FAULTS_PATH:
             resp = self._faults(req)
+        elif req.path == CLOCK_PATH:
+            resp = self._clock(req)
         else:
             resp = self._spapi(req)
         resp.headers.setdefault("x-amzn-RequestId", request_id)
@@ -145,6 +149,19 @@ class SandboxApp:
         except (ValueError, FaultError, TypeError) as e:
             return json_response(400, {"error": str(e)})
         return json_response(201, {"armed": self.faults.armed()})
+
+    def _clock(self, req: Request) -> Response:
+        """GET: the sandbox's present. POST {"now": ISO 8601 | null}: travel there (null: back to real time)."""
+        if req.method == "POST":
+            try:
+                spec = json.loads(req.body or b"{}")
+                moment = spec.get("now")
+                self.ctx.travel_to(datetime.fromisoformat(moment.replace("Z", "+00:00")) if moment else None)
+            except (ValueError, AttributeError, TypeError) as e:
+                return json_response(400, {"error": f'body must be {{"now": "<ISO 8601 with offset>" | null}}: {e}'})
+        elif req.method != "GET":
+            return json_response(405, {"error": "use GET or POST"})
+        return json_response(200, {"now": self.ctx.now().isoformat()})
 
     # ---- SP-API ------------------------------------------------------------------
     def _spapi(self, req: Request) -> Response:

@@ -5,7 +5,7 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pipelines.sandbox.documents import DocumentStore
 from pipelines.sandbox.faults import FaultBook
@@ -58,6 +58,9 @@ class Context:
     seller: SyntheticSeller = field(init=False)
     _processes: ProcessPoolExecutor | None = field(init=False, default=None)
     _processes_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    # The sandbox's "now" is the real time plus this offset (travel_to): lets a test
+    # observe the seller before and after its late orders were updated.
+    clock_offset: timedelta = field(init=False, default=timedelta(0))
 
     def __post_init__(self) -> None:
         self.seller = self.config.new_seller()
@@ -75,9 +78,12 @@ class Context:
             self._processes.shutdown(wait=False, cancel_futures=True)
         self.docs.close()
 
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(timezone.utc)
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self.clock_offset
+
+    def travel_to(self, moment: datetime | None) -> None:
+        """Make ``moment`` the sandbox's present (None: back to the real time)."""
+        self.clock_offset = timedelta(0) if moment is None else moment - datetime.now(timezone.utc)
 
     def delay_for(self, operation: str) -> float:
         """The processing delay of a new job, stretched by an armed ``slow`` fault."""

@@ -38,7 +38,7 @@ MAX_QUERY_CHARS = 8000
 JSONL_CONTENT_TYPE = "application/x-ndjson; charset=UTF-8"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 
-EngineFactory = Callable[[Any, bool], Any]  # (seller, vendor) -> object with .execute(query) -> EngineResult
+EngineFactory = Callable[[Any, bool], Any]  # (seller, vendor) -> object with .execute(query, now) -> EngineResult
 
 
 def default_engine_factory(seller, vendor: bool):
@@ -190,7 +190,7 @@ class DataKioskApi:
 
     def _execute(self, result: ResultSet) -> None:
         try:
-            r = self._engine_instance().execute(result.query)
+            r = self._engine_instance().execute(result.query, now=self.ctx.now())
             result.records, result.errors = r.records, r.errors
         except ImportError as e:
             result.errors = [f"The Data Kiosk engine is not available: {e}"]

@@ -69,7 +69,9 @@ class DataKioskEngine:
     def today(self) -> date:
         return self._today or datetime.now(UTC).date()
 
-    def execute(self, query_text: str) -> EngineResult:
+    def execute(self, query_text: str, now: datetime | None = None) -> EngineResult:
+        """Run one query; with ``now``, over the seller as observed at that moment
+        (late orders still pending), as Amazon answers it."""
         try:
             document = parse(query_text)
         except GraphQLError as e:
@@ -88,7 +90,7 @@ class DataKioskEngine:
         if "vendor" in root.lower() and not self.vendor:
             return EngineResult(None, [f"{ACCESS_DENIED} {root} is available to vendor accounts only."],
                                 access_denied=True)
-        facts = _Facts(self.seller, self.today)
+        facts = _Facts(self.seller.at(now) if now else self.seller, now.date() if now else self.today)
         resolvers = {
             "analytics_salesAndTraffic_2024_04_24": _SalesAndTraffic(facts),
             "analytics_economics_2024_03_15": _Economics(facts),

@@ -44,6 +44,7 @@ def render_report(seller: SyntheticSeller, report_type: str, marketplace_ids: li
     the end moves one second later.
     """
     end = end + timedelta(seconds=1)
+    seller = seller.at(now)  # the report shows the seller as it is when the report is made
     if report_type == sales_traffic.REPORT_TYPE:
         doc = sales_traffic.sales_and_traffic(seller, marketplace_ids[0], start, end, options)
         if doc is None:

@@ -3,7 +3,14 @@ sandbox report and Data Kiosk dataset.
 
 Everything is derived from ``(seed, marketplace, day)`` with its own RNG, so
 any window can be produced lazily, in any order, in any process, and always
-gives the same rows. Reports and datasets are *views* of these facts, which is
+gives the same rows.
+
+Facts change after the fact, as on Amazon: an order is ``Pending`` (no price
+yet) until its last update, when it becomes ``Shipped`` or ``Cancelled``.
+``seller.at(moment)`` is the seller as observed at that moment; a report
+requested today shows yesterday's late orders as pending, and a re-pull a few
+days later shows their final state. That restatement is what the pipeline's
+lookback corrects. Reports and datasets are *views* of these facts, which is
 what makes them agree with each other (units in the orders report equal units
 in sales-and-traffic, a return follows a shipment, a settlement pays the
 shipped items, ...).
@@ -15,8 +22,9 @@ True
 """
 from __future__ import annotations
 
+import copy
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
@@ -104,7 +112,7 @@ class OrderItem:
     product_name: str
     quantity: int  # 0 on cancelled lines, as in the report
     currency: str
-    item_price: Decimal | None  # line total; None when cancelled
+    item_price: Decimal | None  # line total; None when cancelled or still pending
     item_tax: Decimal | None
     shipping_price: Decimal | None
     promotion_discount: Decimal | None
@@ -114,10 +122,17 @@ class OrderItem:
     ship_postal_code: str
     ship_country: str
     ship_service_level: str
+    ordered_quantity: int = 0  # what the buyer ordered (cancelled lines report 0 in ``quantity``)
 
     @property
     def shipped(self) -> bool:
         return self.order_status == "Shipped"
+
+    def pending(self) -> "OrderItem":
+        """This line before its last update: ordered, not yet priced, shipped or cancelled."""
+        return replace(self, order_status="Pending", last_updated_date=self.purchase_date,
+                       quantity=self.ordered_quantity, currency="", item_price=None, item_tax=None,
+                       shipping_price=None, promotion_discount=None)
 
 
 @dataclass(frozen=True)
@@ -194,7 +209,15 @@ class SyntheticSeller:
         self.sku_count = skus
         self.marketplace_ids = marketplace_ids
         self.seller_id = seller_id
+        self.as_of: datetime | None = None  # None: every order in its final state
         self._order_cache = lru_cache(maxsize=256)(self._generate_order_items)
+
+    def at(self, moment: datetime | None) -> "SyntheticSeller":
+        """The same seller observed at ``moment``: orders whose last update is later
+        are still pending. Shares this seller's caches."""
+        view = copy.copy(self)
+        view.as_of = moment
+        return view
 
     # ---- catalogue -------------------------------------------------------
     def marketplace(self, marketplace_id: str) -> Marketplace:
@@ -226,8 +249,12 @@ class SyntheticSeller:
 
     # ---- orders ----------------------------------------------------------
     def order_items(self, marketplace_id: str, day: date) -> list[OrderItem]:
-        """Every order item purchased on ``day`` (UTC) in the marketplace."""
-        return self._order_cache(marketplace_id, day)
+        """Every order item purchased on ``day`` (UTC) in the marketplace, as of ``self.as_of``."""
+        items = self._order_cache(marketplace_id, day)
+        if self.as_of is None or not items or items[-1].purchase_date + timedelta(hours=72) <= self.as_of:
+            return items
+        return [i if i.last_updated_date <= self.as_of else i.pending()
+                for i in items if i.purchase_date <= self.as_of]
 
     def order_items_between(self, marketplace_id: str, start: datetime, end: datetime,
                             on: str = "purchase_date") -> list[OrderItem]:
@@ -281,6 +308,7 @@ class SyntheticSeller:
                     is_business_order=business,
                     ship_city=city, ship_state=state, ship_postal_code=postal, ship_country=mp.country,
                     ship_service_level=service,
+                    ordered_quantity=qty,
                 ))
         items.sort(key=lambda i: (i.purchase_date, i.amazon_order_id, i.order_item_id))
         return items
@@ -294,7 +322,7 @@ class SyntheticSeller:
             if not item.shipped or item.fulfillment_channel != "Amazon":
                 continue
             rng = random.Random(f"{self.seed}:ship:{item.order_item_id}:{marketplace_id}")
-            shipped = item.purchase_date + timedelta(hours=rng.randrange(4, 40))
+            shipped = item.last_updated_date  # an order's last update is its shipment
             out.append(Shipment(
                 item=item,
                 shipment_id=f"D{rng.randrange(10**8):08d}",
@@ -309,7 +337,7 @@ class SyntheticSeller:
         return out
 
     def shipments_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Shipment]:
-        return [s for d in _days(start - timedelta(days=2), end)
+        return [s for d in _days(start - timedelta(days=3), end)  # shipped up to 72h after purchase
                 for s in self.shipments(marketplace_id, d) if start <= s.shipment_date < end]
 
     def returns(self, marketplace_id: str, purchase_day: date) -> list[Return]:

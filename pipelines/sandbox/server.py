@@ -18,6 +18,7 @@ must guard its entry point with ``if __name__ == "__main__":``.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -109,6 +110,11 @@ class SandboxServer:
     def inject(self, fault: str, operation: str | None = None, count: int | None = 1, **params) -> Fault:
         """Arm a fault (``FaultError`` for an unknown name or bad parameter)."""
         return self.app.faults.inject(fault, operation, count, **params)
+
+    def travel_to(self, moment: datetime | None) -> None:
+        """Make ``moment`` the sandbox's present, e.g. the morning after a day whose late
+        orders are still pending (None: back to the real time). Also POST /_sandbox/clock."""
+        self.app.ctx.travel_to(moment)
 
     def start(self) -> "SandboxServer":
         if self._thread is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from .documents import DocumentLocation
-from .errors import DocumentError, PollTimeoutError, ReportCancelledError, ReportFatalError
+from .errors import DocumentError, PollTimeoutError, ReportCancelledError, ReportFatalError, SpApiError
 from .http import SpApiClient
 
 log = logging.getLogger("pipelines.spapi")
@@ -102,7 +102,11 @@ class ReportsApi:
         marketplaces = list(dict.fromkeys(marketplace_ids))
         report = None
         if reuse_done and start is not None and end is not None and not options:
-            report = self.find_reusable(report_type, marketplaces, start, end)
+            try:
+                report = self.find_reusable(report_type, marketplaces, start, end)
+            except SpApiError as exc:  # reuse only saves quota: never fail a fetch over it
+                log.warning("could not look for a reusable %s report (%s); requesting a new one",
+                            report_type, exc)
         reused = report is not None
         if report is None:
             report_id = self.create_report(report_type, marketplaces, start=start, end=end, options=options)

@@ -12,8 +12,9 @@ from pipelines import resources
 from pipelines.config import CREDENTIAL_VARS, Settings
 from pipelines.warehouse import Warehouse
 
-# A fixed, recent range of days (the sandbox's data exists for any day).
-LAST_DAY = date.today() - timedelta(days=2)
+# A recent day whose orders are all final (orders update up to 72h after purchase),
+# so tests can compare with the seller's ground truth.
+LAST_DAY = date.today() - timedelta(days=4)
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ class StandIn:
     def __init__(self, seller, vendor: bool):
         self.vendor = vendor
 
-    def execute(self, query: str) -> Result:
+    def execute(self, query: str, now=None) -> Result:
         StandIn.runs += 1
         if "fail" in query:
             return Result(None, ["Cannot query field 'fail'", "second problem"])
