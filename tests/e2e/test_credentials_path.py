@@ -1,0 +1,60 @@
+"""The path real users take: credentials in the environment, the client pointed at
+an SP-API endpoint (here the sandbox, standing in for Amazon by host name)."""
+from __future__ import annotations
+
+import pytest
+from dagster import DagsterInstance, materialize
+
+from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+from pipelines.config import Settings
+from pipelines.definitions import build_definitions
+from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from pipelines.sandbox.server import SandboxConfig, SandboxServer
+from pipelines.spapi.errors import AuthError
+from pipelines.warehouse import Warehouse
+from tests.e2e.conftest import LAST_DAY
+
+ORDERS = "raw_all_orders_by_order_date"
+
+
+@pytest.fixture
+def amazon_like(tmp_path, monkeypatch):
+    cfg = SandboxConfig(orders_per_day=10, time_scale=2000, processing_delay=0.0, marketplace_ids=("ATVPDKIKX0DER",))
+    with SandboxServer(cfg, host="127.0.0.1", port=0) as server:
+        monkeypatch.setenv("SPAPI_CLIENT_ID", SANDBOX_CLIENT_ID)
+        monkeypatch.setenv("SPAPI_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
+        monkeypatch.setenv("SPAPI_REFRESH_TOKEN", SANDBOX_REFRESH_TOKEN)
+        monkeypatch.setenv("SPAPI_ENDPOINT", server.url)
+        monkeypatch.setenv("SPAPI_LWA_ENDPOINT", server.lwa_url)
+        monkeypatch.setenv("SPAPI_MARKETPLACE_IDS", "ATVPDKIKX0DER")
+        monkeypatch.setenv("SPAPI_ACCOUNT", "brand-a")
+        monkeypatch.setenv("SPAPI_START_DATE", "2025-01-01")
+        monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "amazon.duckdb"))
+        yield server
+
+
+def materialize_orders(**kwargs):
+    defs = build_definitions(Settings.from_env())
+    with DagsterInstance.ephemeral() as instance:
+        return materialize(list(defs.assets), resources=defs.resources, instance=instance,
+                           selection=[ORDERS], tags={RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)},
+                           **kwargs)
+
+
+def test_with_credentials_rows_are_amazon_sourced_and_quota_is_shared_on_disk(amazon_like, tmp_path):
+    result = materialize_orders()
+    meta = result.asset_materializations_for_node(ORDERS)[0].metadata
+    assert meta["source"].value == "amazon"
+    wh = Warehouse(tmp_path / "amazon.duckdb")
+    assert wh.query(f"SELECT DISTINCT _source, _account FROM {ORDERS}") == [("amazon", "brand-a")]
+    assert any((tmp_path / ".spapi-rate-limits").rglob("createReport.json"))
+    assert {r["operation"] for r in amazon_like.request_log} >= {"createReport", "getReport", "getReportDocument"}
+
+
+def test_a_wrong_client_secret_fails_clearly_without_revealing_it(amazon_like, monkeypatch):
+    monkeypatch.setenv("SPAPI_CLIENT_SECRET", "wrong-secret-value-123")
+    with pytest.raises(AuthError) as err:
+        materialize_orders()
+    message = str(err.value)
+    assert "invalid_client" in message
+    assert "wrong-secret-value-123" not in message and SANDBOX_REFRESH_TOKEN not in message
