@@ -87,7 +87,7 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         "rows_landed": result.rows,
         "requests": MetadataValue.json(result.requests),
         "windows": MetadataValue.json([
-            {"marketplace_id": m, "start": s, "end": e, "rows": n} for m, s, e, n in result.windows]),
+            {"account": a, "marketplace_id": m, "start": s, "end": e, "rows": n} for a, m, s, e, n in result.windows]),
         "cancelled_no_data": result.cancelled,
         "dagster/column_schema": TableSchema(columns=[TableColumn(name=n, type=t) for n, t in columns]),
         "preview": MetadataValue.md(_markdown(preview)),

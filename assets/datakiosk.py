@@ -34,12 +34,14 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         check_specs=key_check_spec(table, spec.key),
     )
     def _query(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
-        target = warehouse.target(spapi)
         start, end = run_window(context)
         context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
-        result = sync_query_window(spec, spapi.datakiosk(), target, spapi.settings.marketplace_ids, start, end,
-                                   render=render, check_window=check_window)
-        return materialize_result(result, target.warehouse, spapi.source, key=spec.key,
+
+        def sync(api):
+            return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end,
+                                     render=render, check_window=check_window)
+        result = spapi.for_each_account(spec.account, warehouse, sync)
+        return materialize_result(result, warehouse.warehouse(), spapi.source, key=spec.key,
                                   query_ids=result.requests, pages=result.pages)
 
     return _query
@@ -47,4 +49,4 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
 
 def query_assets(settings: Settings, folder: Path | None = None) -> list[AssetsDefinition]:
     specs = load_queries(folder) if folder else load_queries()
-    return [query_asset(s, settings) for s in specs if s.account == settings.account_type]
+    return [query_asset(s, settings) for s in specs if s.account in settings.account_types]

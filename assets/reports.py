@@ -48,19 +48,22 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
 
     @asset(**kwargs)
     def _report(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
-        target = warehouse.target(spapi)
-        marketplaces = spapi.settings.marketplace_ids
         if windowed:
             start, end = run_window(context)
-            context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} for {marketplaces} "
-                             f"({spapi.source})")
-            result = sync_report_window(entry, spapi.reports(), target, marketplaces, start, end)
+            context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
+
+            def sync(api):
+                return sync_report_window(entry, api.reports(), api.target, api.account.marketplace_ids, start, end)
         elif entry.requested:
-            result = sync_report_snapshot(entry, spapi.reports(), target, marketplaces, today_utc())
+            def sync(api):
+                return sync_report_snapshot(entry, api.reports(), api.target, api.account.marketplace_ids, today_utc())
         else:
             since = datetime.now(timezone.utc) - LISTED_REPORT_RETENTION
-            result = sync_listed_reports(entry, spapi.reports(), target, marketplaces, since)
-        return materialize_result(result, target.warehouse, spapi.source, key=entry.key,
+
+            def sync(api):
+                return sync_listed_reports(entry, api.reports(), api.target, api.account.marketplace_ids, since)
+        result = spapi.for_each_account(entry.account, warehouse, sync)
+        return materialize_result(result, warehouse.warehouse(), spapi.source, key=entry.key,
                                   report_type=entry.report_type, reused_reports=result.reused)
 
     return _report
@@ -68,4 +71,4 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
 
 def report_assets(settings: Settings) -> list[AssetsDefinition]:
     """The catalog entries this kind of account (seller or vendor) can request."""
-    return [report_asset(e, settings) for e in CATALOG if e.account == settings.account_type]
+    return [report_asset(e, settings) for e in CATALOG if e.account in settings.account_types]

@@ -1,17 +1,32 @@
 """What a user configures, read from the environment, validated with errors that
 name the setting and its allowed values.
 
+One account comes from ``SPAPI_*`` variables. Several accounts (an agency's
+brands, one seller in several regions) come from a TOML file named by
+``SPAPI_ACCOUNTS_FILE``; each entry names the environment variables that hold
+its credentials, so the file itself holds no secret::
+
+    [[account]]
+    name = "brand-a-eu"
+    region = "eu"
+    marketplace_ids = ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"]
+    account_type = "seller"                      # or "vendor"
+    client_id_env = "BRAND_A_CLIENT_ID"
+    client_secret_env = "BRAND_A_CLIENT_SECRET"
+    refresh_token_env = "BRAND_A_REFRESH_TOKEN"
+
 With no credentials at all the pipeline runs against the embedded local sandbox
 and writes to a separate DuckDB file (``data/sandbox.duckdb``), so sandbox rows
 can never be mistaken for real ones.
 
 >>> s = Settings.from_env({})
->>> s.sandbox, s.warehouse_path.name, s.marketplace_ids[0]
+>>> s.sandbox, s.warehouse_path.name, s.accounts[0].marketplace_ids[0]
 (True, 'sandbox.duckdb', 'ATVPDKIKX0DER')
 """
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,49 +39,118 @@ REGIONS = ("na", "eu", "fe")
 DEFAULT_MARKETPLACE = {"na": "ATVPDKIKX0DER", "eu": "A1PA6795UKMFR9", "fe": "A1VC38T7YXB528"}
 SANDBOX_MARKETPLACES = ("ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528")
 ACCOUNT_TYPES = ("seller", "vendor")
+ACCOUNT_FILE_KEYS = ("name", "region", "marketplace_ids", "account_type", "client_id_env",
+                     "client_secret_env", "refresh_token_env")
 DATA_DIR = Path(os.environ.get("SPAPI_DATA_DIR", "data"))
+
+
+@dataclass(frozen=True)
+class Account:
+    """One selling-partner account: its name in ``_account``, where it sells, and
+    which environment variables hold its credentials (None: the local sandbox)."""
+
+    name: str
+    region: str
+    marketplace_ids: tuple[str, ...]
+    account_type: str = "seller"
+    credential_vars: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
 class Settings:
     sandbox: bool
-    region: str
-    marketplace_ids: tuple[str, ...]
+    accounts: tuple[Account, ...]
     start_date: date
     warehouse_path: Path
-    account: str
-    account_type: str
+
+    @property
+    def account_types(self) -> set[str]:
+        return {a.account_type for a in self.accounts}
+
+    def accounts_of(self, account_type: str) -> list[Account]:
+        return [a for a in self.accounts if a.account_type == account_type]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        present = [v for v in CREDENTIAL_VARS if env.get(v)]
-        if present and len(present) < len(CREDENTIAL_VARS):
-            missing = [v for v in CREDENTIAL_VARS if not env.get(v)]
-            raise ConfigError(f"{', '.join(missing)} not set: set all of {', '.join(CREDENTIAL_VARS)} "
-                              f"to use Amazon, or none of them to use the local sandbox")
-        sandbox = not present
-        region = env.get("SPAPI_REGION", "na").strip().lower()
-        if region not in REGIONS:
-            raise ConfigError(f"SPAPI_REGION={region!r} is not valid; allowed: {', '.join(REGIONS)}")
-        raw_ids = env.get("SPAPI_MARKETPLACE_IDS", "")
-        ids = tuple(m.strip() for m in raw_ids.split(",") if m.strip())
-        if not ids:
-            ids = SANDBOX_MARKETPLACES if sandbox else (DEFAULT_MARKETPLACE[region],)
-        account_type = env.get("SPAPI_ACCOUNT_TYPE", "seller").strip().lower()
-        if account_type not in ACCOUNT_TYPES:
-            raise ConfigError(f"SPAPI_ACCOUNT_TYPE={account_type!r} is not valid; allowed: {', '.join(ACCOUNT_TYPES)}")
         start = _parse_start(env.get("SPAPI_START_DATE"))
+        if env.get("SPAPI_ACCOUNTS_FILE"):
+            accounts = load_accounts(Path(env["SPAPI_ACCOUNTS_FILE"]), env)
+            sandbox = False
+        else:
+            present = [v for v in CREDENTIAL_VARS if env.get(v)]
+            if present and len(present) < len(CREDENTIAL_VARS):
+                missing = [v for v in CREDENTIAL_VARS if not env.get(v)]
+                raise ConfigError(f"{', '.join(missing)} not set: set all of {', '.join(CREDENTIAL_VARS)} "
+                                  f"to use Amazon, or none of them to use the local sandbox")
+            sandbox = not present
+            region = _region(env.get("SPAPI_REGION", "na"), "SPAPI_REGION")
+            ids = tuple(m.strip() for m in env.get("SPAPI_MARKETPLACE_IDS", "").split(",") if m.strip())
+            accounts = (Account(
+                name=env.get("SPAPI_ACCOUNT", "sandbox" if sandbox else "default"),
+                region=region,
+                marketplace_ids=ids or (SANDBOX_MARKETPLACES if sandbox else (DEFAULT_MARKETPLACE[region],)),
+                account_type=_account_type(env.get("SPAPI_ACCOUNT_TYPE", "seller"), "SPAPI_ACCOUNT_TYPE"),
+                credential_vars=None if sandbox else CREDENTIAL_VARS,
+            ),)
         default_wh = DATA_DIR / ("sandbox.duckdb" if sandbox else "amazon.duckdb")
-        return cls(
-            sandbox=sandbox,
-            region=region,
-            marketplace_ids=ids,
-            start_date=start,
-            warehouse_path=Path(env.get("WAREHOUSE_PATH") or default_wh),
-            account=env.get("SPAPI_ACCOUNT", "sandbox" if sandbox else "default"),
-            account_type=account_type,
-        )
+        return cls(sandbox=sandbox, accounts=accounts, start_date=start,
+                   warehouse_path=Path(env.get("WAREHOUSE_PATH") or default_wh))
+
+
+def load_accounts(path: Path, env: Mapping[str, str]) -> tuple[Account, ...]:
+    """The ``[[account]]`` entries of an accounts file, every one checked now: a
+    missing credential variable fails before any API call, naming the account."""
+    where = f"SPAPI_ACCOUNTS_FILE {path}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{where} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where} is not valid TOML: {exc}") from None
+    entries = data.get("account")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f'{where} has no [[account]] entries (see the README for the format)')
+    accounts, seen = [], set()
+    for n, raw in enumerate(entries, 1):
+        label = f"{where}, account #{n}"
+        unknown = sorted(set(raw) - set(ACCOUNT_FILE_KEYS))
+        missing = [k for k in ("name", "client_id_env", "client_secret_env", "refresh_token_env") if k not in raw]
+        if unknown or missing:
+            raise ConfigError(f"{label}: " + "; ".join(
+                ([f"unknown keys {unknown}"] if unknown else []) + ([f"missing keys {missing}"] if missing else []))
+                + f" (allowed: {', '.join(ACCOUNT_FILE_KEYS)})")
+        name = str(raw["name"])
+        label = f"{where}, account {name!r}"
+        if name in seen:
+            raise ConfigError(f"{label}: the name is used twice; names go into every row's _account")
+        seen.add(name)
+        region = _region(raw.get("region", "na"), f"{label}: region")
+        ids = raw.get("marketplace_ids") or [DEFAULT_MARKETPLACE[region]]
+        if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+            raise ConfigError(f"{label}: marketplace_ids must be a list of marketplace id strings")
+        creds = (raw["client_id_env"], raw["client_secret_env"], raw["refresh_token_env"])
+        unset = [v for v in creds if not env.get(v)]
+        if unset:
+            raise ConfigError(f"{label}: environment variables {', '.join(unset)} are not set")
+        accounts.append(Account(name=name, region=region, marketplace_ids=tuple(ids),
+                                account_type=_account_type(raw.get("account_type", "seller"), f"{label}: account_type"),
+                                credential_vars=creds))
+    return tuple(accounts)
+
+
+def _region(value: str, setting: str) -> str:
+    region = str(value).strip().lower()
+    if region not in REGIONS:
+        raise ConfigError(f"{setting}={value!r} is not valid; allowed: {', '.join(REGIONS)}")
+    return region
+
+
+def _account_type(value: str, setting: str) -> str:
+    kind = str(value).strip().lower()
+    if kind not in ACCOUNT_TYPES:
+        raise ConfigError(f"{setting}={value!r} is not valid; allowed: {', '.join(ACCOUNT_TYPES)}")
+    return kind
 
 
 def _parse_start(value: str | None) -> date:

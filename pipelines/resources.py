@@ -1,4 +1,4 @@
-"""Dagster resources: the SP-API connection and the DuckDB warehouse.
+"""Dagster resources: the SP-API connection(s) and the DuckDB warehouse.
 
 With no credentials in the environment, ``SpApiResource`` starts the embedded
 local sandbox (one per process, on a free loopback port) and points the client
@@ -10,22 +10,28 @@ import dataclasses
 import logging
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from dagster import ConfigurableResource
 
-from pipelines.config import Settings
+from pipelines.config import Account, Settings
 from pipelines.spapi.config import SpApiConfig
 from pipelines.spapi.datakiosk import DataKioskApi
 from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
-from pipelines.sync import Target
+from pipelines.sync import SyncResult, Target
 from pipelines.warehouse import Warehouse
 
 log = logging.getLogger("pipelines.resources")
 
 _lock = threading.Lock()
 _embedded: dict[str, object] = {}
+_clients: dict[tuple, SpApiClient] = {}
+T = TypeVar("T")
 
 
 def embedded_sandbox(settings: Settings):
@@ -34,13 +40,14 @@ def embedded_sandbox(settings: Settings):
 
     with _lock:
         if "server" not in _embedded:
+            account = settings.accounts[0]
             cfg = SandboxConfig(
                 orders_per_day=int(os.environ.get("SPAPI_SANDBOX_ORDERS_PER_DAY", "40")),
-                marketplace_ids=tuple(settings.marketplace_ids),
+                marketplace_ids=tuple(account.marketplace_ids),
                 time_scale=float(os.environ.get("SPAPI_SANDBOX_TIME_SCALE", "200")),
                 processing_delay=float(os.environ.get("SPAPI_SANDBOX_PROCESSING_DELAY", "0.5")),
                 dk_page_records=int(os.environ.get("SPAPI_SANDBOX_DK_PAGE_RECORDS", "1000")),
-                vendor=settings.account_type == "vendor",
+                vendor=account.account_type == "vendor",
             )
             server = SandboxServer(cfg, host="127.0.0.1", port=0)
             server.__enter__()
@@ -58,48 +65,39 @@ def stop_embedded_sandbox() -> None:
         server.__exit__(None, None, None)
 
 
-def client_config(settings: Settings) -> SpApiConfig:
-    """Credentials from the environment, or the embedded sandbox's."""
-    if not settings.sandbox:
+def client_config(settings: Settings, account: Account) -> SpApiConfig:
+    """The account's credentials from the environment, or the embedded sandbox's."""
+    if account.credential_vars is not None:
         # Usage plans are per account, not per process: share the buckets through
         # a folder beside the warehouse, so parallel Dagster steps spend one quota.
-        config = SpApiConfig.from_env(os.environ)
+        config = SpApiConfig.from_env(os.environ, credential_vars=account.credential_vars, region=account.region)
         return dataclasses.replace(config, rate_limit_dir=settings.warehouse_path.parent / ".spapi-rate-limits")
     from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 
     server = embedded_sandbox(settings)
     return SpApiConfig(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
-                       refresh_token=SANDBOX_REFRESH_TOKEN, region=settings.region, endpoint=server.url,
+                       refresh_token=SANDBOX_REFRESH_TOKEN, region=account.region, endpoint=server.url,
                        lwa_endpoint=server.url + "/auth/o2/token", poll_initial=0.1, poll_max=2.0)
 
 
-_clients: dict[tuple, SpApiClient] = {}
-
-
-def shared_client(settings: Settings) -> SpApiClient:
-    """One client per process and endpoint, so every asset of a run shares its
+def shared_client(settings: Settings, account: Account) -> SpApiClient:
+    """One client per process and account, so every asset of a run shares its
     access token and rate-limit buckets."""
-    config = client_config(settings)
-    key = (config.endpoint, config.lwa_endpoint, config.client_id, config.region)
+    config = client_config(settings, account)
+    key = (config.endpoint, config.lwa_endpoint, config.client_id, config.refresh_token, config.region)
     with _lock:
         if key not in _clients:
             _clients[key] = SpApiClient(config)
         return _clients[key]
 
 
-class SpApiResource(ConfigurableResource):
-    """Selling Partner API access (Reports and Data Kiosk) for one account.
+@dataclass(frozen=True)
+class AccountApi:
+    """One account's SP-API access and where its rows go."""
 
-    Credentials are read from SPAPI_* environment variables at run time; they
-    never enter Dagster config, logs or metadata."""
-
-    @property
-    def settings(self) -> Settings:
-        return Settings.from_env()
-
-    @property
-    def client(self) -> SpApiClient:
-        return shared_client(self.settings)
+    account: Account
+    client: SpApiClient
+    target: Target
 
     def reports(self) -> ReportsApi:
         return ReportsApi(self.client)
@@ -107,9 +105,49 @@ class SpApiResource(ConfigurableResource):
     def datakiosk(self) -> DataKioskApi:
         return DataKioskApi(self.client)
 
+
+class AccountsFailed(RuntimeError):
+    """Some accounts failed; the others' rows were landed."""
+
+
+class SpApiResource(ConfigurableResource):
+    """Selling Partner API access (Reports and Data Kiosk) for every configured account.
+
+    Credentials are read from environment variables at run time; they never
+    enter Dagster config, logs or metadata."""
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.from_env()
+
     @property
     def source(self) -> str:
         return "sandbox" if self.settings.sandbox else "amazon"
+
+    def for_each_account(self, account_type: str, warehouse: "WarehouseResource",
+                         sync: Callable[[AccountApi], SyncResult]) -> SyncResult:
+        """Run ``sync`` for every account of ``account_type`` at once (waits overlap);
+        merge what landed. One account's failure does not stop the others: their
+        rows land, then AccountsFailed names every account that failed and why."""
+        settings = self.settings
+        wh = warehouse.warehouse()
+        apis = [AccountApi(a, shared_client(settings, a), Target(wh, a.name, self.source))
+                for a in settings.accounts_of(account_type)]
+        results, failures = [], []
+        with ThreadPoolExecutor(max_workers=max(1, len(apis))) as pool:
+            futures = [(api, pool.submit(sync, api)) for api in apis]
+            for api, fut in futures:
+                try:
+                    results.append(fut.result())
+                except Exception as exc:
+                    if len(apis) == 1:
+                        raise
+                    log.error("account %s failed: %s", api.account.name, exc)
+                    failures.append((api.account.name, exc))
+        if failures:
+            raise AccountsFailed("; ".join(f"account {name}: {type(e).__name__}: {e}" for name, e in failures)
+                                 + f" ({len(results)} other account(s) landed)")
+        return SyncResult.merge(results)
 
 
 class WarehouseResource(ConfigurableResource):
@@ -121,6 +159,3 @@ class WarehouseResource(ConfigurableResource):
         path = Path(self.path) if self.path else Settings.from_env().warehouse_path
         path.parent.mkdir(parents=True, exist_ok=True)
         return Warehouse(path)
-
-    def target(self, spapi: SpApiResource) -> Target:
-        return Target(warehouse=self.warehouse(), account=spapi.settings.account, source=spapi.source)

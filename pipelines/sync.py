@@ -35,9 +35,11 @@ class SyncResult:
     """What one asset run landed: the figures its materialization reports."""
 
     table: str
+    account: str = ""
     rows: int = 0
     requests: list[str] = field(default_factory=list)  # report ids / query ids
-    windows: list[tuple[str, str, str, int]] = field(default_factory=list)  # marketplace, start, end, rows
+    windows: list[tuple[str, str, str | None, str | None, int]] = field(default_factory=list)
+    # ^ (account, marketplace, start, end, rows) of every landed window
     cancelled: int = 0
     reused: int = 0
     pages: int = 0
@@ -46,9 +48,25 @@ class SyncResult:
 
     def add(self, marketplace_id: str, start, end, landed: LandResult) -> None:
         self.rows += landed.rows
-        self.windows.append((marketplace_id, _iso(start), _iso(end), landed.rows))
+        self.windows.append((self.account, marketplace_id, _iso(start), _iso(end), landed.rows))
         self.columns = landed.columns or self.columns
         self.added_columns.extend(c for c in landed.added_columns if c not in self.added_columns)
+
+    @classmethod
+    def merge(cls, results: Sequence["SyncResult"]) -> "SyncResult":
+        """One result for several accounts' runs of the same table."""
+        merged = cls(results[0].table if results else "")
+        for r in results:
+            merged.table = r.table
+            merged.rows += r.rows
+            merged.requests += r.requests
+            merged.windows += r.windows
+            merged.cancelled += r.cancelled
+            merged.reused += r.reused
+            merged.pages += r.pages
+            merged.columns = r.columns or merged.columns
+            merged.added_columns += [c for c in r.added_columns if c not in merged.added_columns]
+        return merged
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, mark
     """Land a windowed report for ``[start, end)``: one request per marketplace per
     packed window (at most ``entry.max_window_days`` days), each window replaced
     atomically in the raw table."""
-    result = SyncResult(entry.table)
+    result = SyncResult(entry.table, target.account)
     jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in pack(start, end, entry.max_window_days)]
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="report-") as tmp:
         def fetch(job) -> FetchedReport:
@@ -104,7 +122,7 @@ def sync_report_snapshot(entry: ReportEntry, api: ReportsApi, target: Target, ma
                          snapshot_date: date) -> SyncResult:
     """Land today's snapshot of a current-state report (listings, inventory),
     replacing any earlier snapshot of the same day and keeping older days."""
-    result = SyncResult(entry.table)
+    result = SyncResult(entry.table, target.account)
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="snapshot-") as tmp:
         def fetch(mp) -> FetchedReport:
             return api.fetch(entry.report_type, [mp], options=entry.report_options or None,
@@ -125,7 +143,7 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
                         created_since: datetime) -> SyncResult:
     """Land every report Amazon generated on its own schedule (settlements) since
     ``created_since`` that is not landed yet; each report replaces its own rows."""
-    result = SyncResult(entry.table)
+    result = SyncResult(entry.table, target.account)
     landed_ids = _landed_report_ids(target.warehouse, entry.table)
     found = [r for r in api.list_reports([entry.report_type], marketplace_ids=list(marketplace_ids),
                                          created_since=created_since)
@@ -157,7 +175,7 @@ def sync_query_window(spec, api: DataKioskApi, target: Target, marketplace_ids: 
     ``render(spec, first_day, last_day, marketplace_ids)`` turns the query file
     into the text sent; ``check_window`` refuses windows Data Kiosk would reject."""
     table = spec.table
-    result = SyncResult(table)
+    result = SyncResult(table, target.account)
     # Vendor views take no marketplace argument: one query answers for all of them.
     scopes = list(marketplace_ids) if spec.takes_marketplaces else [None]
     jobs = [(mp, ws, we) for mp in scopes for ws, we in pack(start, end, spec.max_window_days)]

@@ -79,15 +79,22 @@ class SpApiConfig:
         return self.lwa_endpoint or LWA_ENDPOINT
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> SpApiConfig:
-        """Read ``SPAPI_*`` variables; ConfigError names a missing or invalid one."""
+    def from_env(cls, environ: Mapping[str, str], *,
+                 credential_vars: tuple[str, str, str] = ("SPAPI_CLIENT_ID", "SPAPI_CLIENT_SECRET",
+                                                          "SPAPI_REFRESH_TOKEN"),
+                 region: str | None = None) -> SpApiConfig:
+        """Read ``SPAPI_*`` variables; ConfigError names a missing or invalid one.
+
+        ``credential_vars`` names the variables holding (client id, client secret,
+        refresh token), for accounts whose credentials live elsewhere; ``region``
+        overrides SPAPI_REGION."""
         def required(name: str) -> str:
             value = (environ.get(name) or "").strip()
             if not value:
                 raise ConfigError(f"{name} is not set; it is required to call SP-API")
             return value
 
-        region = (environ.get("SPAPI_REGION") or "na").strip().lower()
+        region = (region or environ.get("SPAPI_REGION") or "na").strip().lower()
         if region not in REGIONS:
             raise ConfigError(
                 f"SPAPI_REGION={environ.get('SPAPI_REGION')!r} is not a valid region; "
@@ -101,9 +108,9 @@ class SpApiConfig:
                     raise ConfigError(f"{var}={value!r} must be an http(s) URL")
                 overrides[name] = value
         return cls(
-            client_id=required("SPAPI_CLIENT_ID"),
-            client_secret=required("SPAPI_CLIENT_SECRET"),
-            refresh_token=required("SPAPI_REFRESH_TOKEN"),
+            client_id=required(credential_vars[0]),
+            client_secret=required(credential_vars[1]),
+            refresh_token=required(credential_vars[2]),
             region=region,
             **overrides,
         )

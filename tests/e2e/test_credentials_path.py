@@ -58,3 +58,51 @@ def test_a_wrong_client_secret_fails_clearly_without_revealing_it(amazon_like, m
     message = str(err.value)
     assert "invalid_client" in message
     assert "wrong-secret-value-123" not in message and SANDBOX_REFRESH_TOKEN not in message
+
+
+ACCOUNTS = """
+[[account]]
+name = "brand-a"
+marketplace_ids = ["ATVPDKIKX0DER"]
+client_id_env = "BRAND_A_ID"
+client_secret_env = "BRAND_A_SECRET"
+refresh_token_env = "BRAND_A_TOKEN"
+
+[[account]]
+name = "brand-b"
+marketplace_ids = ["ATVPDKIKX0DER"]
+client_id_env = "BRAND_B_ID"
+client_secret_env = "BRAND_B_SECRET"
+refresh_token_env = "BRAND_B_TOKEN"
+"""
+
+
+@pytest.fixture
+def two_accounts(amazon_like, tmp_path, monkeypatch):
+    for brand in ("BRAND_A", "BRAND_B"):
+        monkeypatch.setenv(f"{brand}_ID", SANDBOX_CLIENT_ID)
+        monkeypatch.setenv(f"{brand}_SECRET", SANDBOX_CLIENT_SECRET)
+        monkeypatch.setenv(f"{brand}_TOKEN", SANDBOX_REFRESH_TOKEN)
+    (tmp_path / "accounts.toml").write_text(ACCOUNTS)
+    monkeypatch.setenv("SPAPI_ACCOUNTS_FILE", str(tmp_path / "accounts.toml"))
+    return amazon_like
+
+
+def test_every_account_lands_its_own_rows(two_accounts, tmp_path):
+    result = materialize_orders()
+    wh = Warehouse(tmp_path / "amazon.duckdb")
+    counts = dict(wh.query(f"SELECT _account, count(*) FROM {ORDERS} GROUP BY ALL"))
+    assert set(counts) == {"brand-a", "brand-b"} and counts["brand-a"] == counts["brand-b"] > 0
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed  # the key is unique within each account
+
+
+def test_one_failing_account_does_not_stop_the_others(two_accounts, tmp_path, monkeypatch):
+    from pipelines.resources import AccountsFailed
+
+    monkeypatch.setenv("BRAND_B_TOKEN", "Atzr|revoked-refresh-token-456")  # the seller revoked the app
+    with pytest.raises(AccountsFailed, match="account brand-b: AuthError.*invalid_grant.*1 other account") as err:
+        materialize_orders()
+    assert "revoked-refresh-token-456" not in str(err.value)
+    wh = Warehouse(tmp_path / "amazon.duckdb")
+    assert dict(wh.query(f"SELECT _account, count(*) > 0 FROM {ORDERS} GROUP BY ALL")) == {"brand-a": True}

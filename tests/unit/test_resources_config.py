@@ -10,8 +10,9 @@ def test_real_credentials_share_usage_plans_across_processes_beside_the_warehous
     monkeypatch.setenv("SPAPI_REGION", "eu")
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "amazon.duckdb"))
     settings = Settings.from_env()
-    assert not settings.sandbox and settings.marketplace_ids == ("A1PA6795UKMFR9",)
-    config = client_config(settings)
+    [account] = settings.accounts
+    assert not settings.sandbox and account.marketplace_ids == ("A1PA6795UKMFR9",)
+    config = client_config(settings, account)
     assert config.rate_limit_dir == tmp_path / ".spapi-rate-limits"
     assert config.api_endpoint == "https://sellingpartnerapi-eu.amazon.com"
     assert "not-a-real-secret" not in repr(config)
