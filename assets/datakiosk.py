@@ -12,7 +12,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, 
 
 from assets.common import API_POOL, backfill_policy, daily_partitions, key_check_spec, materialize_result, run_window
 from pipelines.config import Settings
-from pipelines.datakiosk_queries import QuerySpec, check_window, load_queries, render
+from pipelines.datakiosk_queries import QuerySpec, load_queries
 from pipelines.resources import SpApiResource, WarehouseResource
 from pipelines.sync import sync_query_window
 
@@ -38,8 +38,7 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
 
         def sync(api):
-            return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end,
-                                     render=render, check_window=check_window)
+            return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end)
         result = spapi.for_each_account(spec.account, warehouse, sync)
         return materialize_result(result, warehouse.warehouse(), spapi.source, key=spec.key,
                                   query_ids=result.requests, pages=result.pages)

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.catalog import ReportEntry
+from pipelines.datakiosk_queries import QuerySpec, check_window, render
 from pipelines.spapi.datakiosk import DataKioskApi
 from pipelines.spapi.reports import FetchedReport, ReportsApi
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
@@ -167,13 +168,11 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
     return result
 
 
-def sync_query_window(spec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
-                      start: datetime, end: datetime, render: Callable, check_window: Callable) -> SyncResult:
+def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
+                      start: datetime, end: datetime) -> SyncResult:
     """Land a Data Kiosk query for ``[start, end)``: one query per marketplace per
     packed window, following every page, each window replaced atomically.
-
-    ``render(spec, first_day, last_day, marketplace_ids)`` turns the query file
-    into the text sent; ``check_window`` refuses windows Data Kiosk would reject."""
+    Windows Data Kiosk would reject (over two years back) fail before any call."""
     table = spec.table
     result = SyncResult(table, target.account)
     # Vendor views take no marketplace argument: one query answers for all of them.
@@ -222,10 +221,9 @@ def _count(result: SyncResult, fetched: FetchedReport) -> None:
 
 
 def _landed_report_ids(wh: Warehouse, table: str) -> set[str]:
-    try:
-        return {row[0] for row in wh.query(f'SELECT DISTINCT _report_id FROM "{table}"')}
-    except Exception:  # table not created yet
+    if not wh.exists(table):
         return set()
+    return {row[0] for row in wh.query(f'SELECT DISTINCT _report_id FROM "{table}"')}
 
 
 def _parse_time(value: str | None) -> datetime | None:
