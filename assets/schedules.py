@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dagster import AssetSelection, AssetsDefinition, RunRequest, ScheduleEvaluationContext, schedule
+from dagster import AssetsDefinition, AssetSelection, RunRequest, ScheduleEvaluationContext, schedule
 
 from pipelines.windows import lookback_range
 

@@ -24,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
 from pathlib import Path
 
 from .catalog import entry

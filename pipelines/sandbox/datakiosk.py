@@ -31,8 +31,16 @@ from typing import Any, Callable
 from pipelines.sandbox.config import Context
 from pipelines.sandbox.errors import ApiError, invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
-from pipelines.sandbox.validation import (created_range, decode_token, encode_token, iso_z, one_param,
-                                          page_size, parse_time, statuses)
+from pipelines.sandbox.validation import (
+    created_range,
+    decode_token,
+    encode_token,
+    iso_z,
+    one_param,
+    page_size,
+    parse_time,
+    statuses,
+)
 
 MAX_QUERY_CHARS = 8000
 JSONL_CONTENT_TYPE = "application/x-ndjson; charset=UTF-8"

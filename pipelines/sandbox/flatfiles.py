@@ -15,7 +15,6 @@ half-open ``[start, end + 1s)`` the functions here take. For day-valued cursors 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
 from typing import Callable, Iterator
 
 from pipelines.sandbox.formats import flag, iso, mdy, money, pacific_text

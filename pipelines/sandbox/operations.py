@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+
 from pipelines.spec import SPEC_DIR
 
 MODELS_DIR = SPEC_DIR

@@ -19,8 +19,18 @@ from pipelines.sandbox import render, sales_traffic, settlements
 from pipelines.sandbox.config import Context
 from pipelines.sandbox.errors import invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
-from pipelines.sandbox.validation import (created_range, decode_token, encode_token, iso_z, list_param,
-                                          not_future, one_param, page_size, parse_time, statuses)
+from pipelines.sandbox.validation import (
+    created_range,
+    decode_token,
+    encode_token,
+    iso_z,
+    list_param,
+    not_future,
+    one_param,
+    page_size,
+    parse_time,
+    statuses,
+)
 
 PERIODS = ("PT5M", "PT15M", "PT30M", "PT1H", "PT2H", "PT4H", "PT8H", "PT12H", "P1D", "P2D", "P3D", "PT84H",
            "P7D", "P14D", "P15D", "P18D", "P30D", "P1M")

@@ -30,8 +30,14 @@ from graphql import GraphQLError, parse
 from graphql.utilities import strip_ignored_characters
 
 from .documents import DocumentLocation
-from .errors import (DocumentError, PollTimeoutError, QueryCancelledError, QueryFatalError,
-                     QueryInvalidError, SpApiClientError)
+from .errors import (
+    DocumentError,
+    PollTimeoutError,
+    QueryCancelledError,
+    QueryFatalError,
+    QueryInvalidError,
+    SpApiClientError,
+)
 from .http import SpApiClient
 
 log = logging.getLogger("pipelines.spapi")

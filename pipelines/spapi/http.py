@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from . import documents
-from .auth import LwaTokenProvider, RestrictedDataTokens, TokenCache, PROCESS_TOKEN_CACHE, account_key
+from .auth import PROCESS_TOKEN_CACHE, LwaTokenProvider, RestrictedDataTokens, TokenCache, account_key
 from .config import SpApiConfig
 from .errors import AuthError, SpApiError, ThrottledError
 from .ratelimit import RateLimiter, shared_limiter

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
+
 from pipelines.spec import SPEC_DIR
 
 LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"

@@ -23,7 +23,6 @@ from .landing import LandResult, Lineage, Replace, check_table_name, table_types
 from .lock import write_slot
 from .sources import ident, sql_literal
 
-
 log = logging.getLogger("pipelines.warehouse")
 
 

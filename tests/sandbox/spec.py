@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+
 from pipelines.spec import SPEC_DIR
 
 MODELS = SPEC_DIR

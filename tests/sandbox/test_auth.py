@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import time
 
-import httpx
-
-from .conftest import US, lwa
+from .conftest import lwa
 from .spec import TOKENS_MODEL, validate_response
 
 REPORT = "/reports/2021-06-30/reports/50000000001"

@@ -1,7 +1,6 @@
 """Data Kiosk operations, with a stand-in engine (the real one is tested by its owner)."""
 from __future__ import annotations
 
-import gzip
 import json
 import time
 from dataclasses import dataclass

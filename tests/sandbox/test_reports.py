@@ -1,15 +1,15 @@
 """Reports API operations: lifecycle, validation, listing, schedules, every catalog report type."""
 from __future__ import annotations
 
-import json
 import gzip
+import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from pipelines.catalog import CATALOG, entry
+from pipelines.catalog import CATALOG
 from pipelines.sandbox.seller import SyntheticSeller
 
 from .conftest import DE, JP, US, rows

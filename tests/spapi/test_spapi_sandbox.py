@@ -17,7 +17,7 @@ server = pytest.importorskip("pipelines.sandbox.server")
 
 from pipelines.spapi.config import SpApiConfig  # noqa: E402
 from pipelines.spapi.datakiosk import DataKioskApi  # noqa: E402
-from pipelines.spapi.errors import DocumentError, ReportFatalError  # noqa: E402
+from pipelines.spapi.errors import ReportFatalError  # noqa: E402
 from pipelines.spapi.http import SpApiClient  # noqa: E402
 from pipelines.spapi.reports import ReportsApi  # noqa: E402
 from tests.spapi.spapi_spec import check_request  # noqa: E402

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.catalog import cols
-from pipelines.warehouse import Replace, Warehouse, WarehouseLockTimeout
-from pipelines.warehouse import landing
-
+from pipelines.warehouse import Replace, Warehouse, WarehouseLockTimeout, landing
 from tests.warehouse.warehouse_fixtures import lineage, write_tsv
 
 COLUMNS = cols("id:int amount:decimal")

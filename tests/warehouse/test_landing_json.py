@@ -7,7 +7,6 @@ import pytest
 
 from pipelines.catalog import Column, cols, entry
 from pipelines.warehouse import MalformedReportError, Replace
-
 from tests.warehouse.warehouse_fixtures import US, day, lineage
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from pipelines.catalog import cols, entry
 from pipelines.warehouse import Lineage, MalformedReportError, Replace
-
 from tests.warehouse.warehouse_fixtures import DE, US, day, lineage, write_tsv
 
 ORDERS = entry("all_orders_by_order_date")
