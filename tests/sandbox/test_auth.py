@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from .conftest import lwa
-from .spec import TOKENS_MODEL, validate_response
+from tests.contract import TOKENS_MODEL, validate_response
 
 REPORT = "/reports/2021-06-30/reports/50000000001"
 

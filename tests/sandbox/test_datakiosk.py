@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from .spec import DATAKIOSK_MODEL, validate_request
+from tests.contract import DATAKIOSK_MODEL, validate_request
 
 QUERIES = "/dataKiosk/2023-11-15/queries"
 QUERY = 'query { analytics_salesAndTraffic_2024_04_24 { salesAndTrafficByDate(startDate: "2025-01-01", ' \

@@ -10,7 +10,7 @@ import httpx
 from pipelines.sandbox.operations import load_operations, parse_usage_plan
 
 from .conftest import US, rows
-from .spec import REPORTS_MODEL, load_model
+from tests.contract import REPORTS_MODEL, load_model
 
 ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"

@@ -1,7 +1,7 @@
 """Test doubles: a scriptable fake Amazon (LWA + SP-API + document host) behind httpx.MockTransport.
 
 Every SP-API request the client sends is checked against the official models
-(spapi_spec.check_request); a test fails at teardown if any request was invalid.
+(tests.contract.check_request); a test fails at teardown if any request was invalid.
 Responses are queued per operationId with ``fake.on(op, resp, ...)``; documents
 are registered with ``fake.document(...)`` and may be preceded by faults.
 """
@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from pipelines.spapi.config import SpApiConfig
-from tests.spapi.spapi_spec import check_request, check_response
+from tests.contract import check_request, check_response
 
 CLIENT_ID = "amzn1.application-oa2-client.test"
 CLIENT_SECRET = "SECRET-do-not-leak-123"

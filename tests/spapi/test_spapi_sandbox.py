@@ -20,7 +20,7 @@ from pipelines.spapi.datakiosk import DataKioskApi  # noqa: E402
 from pipelines.spapi.errors import ReportFatalError  # noqa: E402
 from pipelines.spapi.http import SpApiClient  # noqa: E402
 from pipelines.spapi.reports import ReportsApi  # noqa: E402
-from tests.spapi.spapi_spec import check_request  # noqa: E402
+from tests.contract import check_request  # noqa: E402
 
 ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
