@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from copy import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -73,9 +73,11 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     StringValueNode,
+    parse,
     print_ast,
 )
 from graphql.language import REMOVE, Lexer, Source, TokenKind, Visitor, visit
+from graphql.utilities import TypeInfo, TypeInfoVisitor
 
 from pipelines.catalog import Column
 from pipelines.spec import SPEC_DIR
@@ -179,6 +181,46 @@ def schema_for(document, schemas: dict[str, GraphQLSchema] | None = None) -> tup
                 if isinstance(sel, FieldNode) and sel.name.value in schemas:
                     return sel.name.value, schemas[sel.name.value]
     return None
+
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration (years as 365 days, months as 30).
+
+    >>> parse_duration("P30D"), parse_duration("PT12H")
+    (datetime.timedelta(days=30), datetime.timedelta(seconds=43200))
+    """
+    m = _DURATION.match(text or "")
+    if not m or not any(m.groups()):
+        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+    y, mo, w, d, h, mi, sec = (int(g or 0) for g in m.groups())
+    return timedelta(days=365 * y + 30 * mo + 7 * w + d, hours=h, minutes=mi, seconds=sec)
+
+
+def retention(query_text: str) -> timedelta | None:
+    """How long Data Kiosk keeps this query and its documents: the shortest
+    ``@resultRetention`` of the fields it selects (None if none says)."""
+    document = parse(query_text)
+    target = schema_for(document)
+    if target is None:
+        return None
+    schema = target[1]
+    info = TypeInfo(schema)
+    found: list[timedelta] = []
+
+    class Retentions(Visitor):
+        def enter_field(self, node, *_):
+            field = info.get_field_def()
+            for directive in getattr(getattr(field, "ast_node", None), "directives", None) or ():
+                if directive.name.value == "resultRetention":
+                    for arg in directive.arguments:
+                        if arg.name.value == "duration":
+                            found.append(parse_duration(arg.value.value))
+
+    visit(document, TypeInfoVisitor(info, Retentions()))
+    return min(found) if found else None
 
 
 # ---- text helpers -------------------------------------------------------------------

@@ -227,8 +227,9 @@ class SandboxApp:
         return handlers[op]()
 
     def _dk_document(self, document_id: str) -> tuple[int, dict]:
-        if self.ctx.docs.get(document_id) is None or not document_id.startswith("amzn1.tortuga"):
+        if self.ctx.docs.get(document_id) is None:
             raise not_found(f"Document {document_id} not found")
+        self.datakiosk.check_document(document_id)
         expired = self.faults.take("expire_url", "getDocument") is not None
         url = self.ctx.docs.sign(self.ctx.base_url, document_id, expired=expired)
         return 200, {"documentId": document_id, "documentUrl": url}

@@ -26,6 +26,7 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from pipelines.sandbox.config import Context
@@ -86,6 +87,11 @@ class Query:
     query: str
     job: Job
     next_token: str | None = None
+    retention: timedelta | None = None  # the shortest @resultRetention of its fields
+
+    def expired(self, now: datetime) -> bool:
+        """Data Kiosk deletes a query and its documents when its retention is over."""
+        return self.retention is not None and self.job.created + self.retention <= now
 
     def body(self) -> dict:
         status, started, ended = self.job.state()
@@ -161,7 +167,7 @@ class DataKioskApi:
         forced = ctx.forced_outcome("createQuery")
         with self._lock:
             query_id = f"{90_000_000_000 + next(self._ids)}"
-            q = Query(query_id, query, job)
+            q = Query(query_id, query, job, retention=_retention(query))
             self._queries[query_id] = q
 
         def work() -> Outcome:
@@ -217,9 +223,19 @@ class DataKioskApi:
     def _query(self, query_id: str) -> Query:
         with self._lock:
             q = self._queries.get(query_id)
-        if q is None:
+        if q is None or q.expired(self.ctx.now()):
             raise not_found(f"Query {query_id} not found")
         return q
+
+    def check_document(self, document_id: str) -> None:
+        """404 unless the document belongs to a query still within its retention."""
+        parts = document_id.split(".")
+        if len(parts) < 6 or not document_id.startswith("amzn1.tortuga."):
+            raise not_found(f"Document {document_id} not found")
+        try:
+            self._query(parts[4])
+        except ApiError:
+            raise not_found(f"Document {document_id} not found") from None
 
     def get_query(self, query_id: str) -> tuple[int, dict]:
         return 200, self._query(query_id).body()
@@ -252,6 +268,8 @@ class DataKioskApi:
             candidates = list(self._queries.values())
         found = []
         for q in candidates:
+            if q.expired(now):
+                continue
             b = q.body()
             if since <= q.job.created <= until and (not filters["statuses"] or b["processingStatus"] in filters["statuses"]):
                 found.append((q.job.created, q.query_id, b))
@@ -263,6 +281,14 @@ class DataKioskApi:
                 "f": {**filters, "explicit": _explicit(query)}, "o": offset + size,
                 "since": since.isoformat(), "until": until.isoformat()})}
         return 200, out
+
+
+def _retention(query: str) -> timedelta | None:
+    try:
+        from pipelines.datakiosk_queries import retention
+        return retention(query)
+    except Exception:  # an invalid query ends FATAL; its error document keeps the default
+        return None
 
 
 def _explicit(query: dict[str, list[str]]) -> dict:

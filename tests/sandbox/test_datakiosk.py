@@ -163,3 +163,22 @@ def test_with_the_real_engine(fresh):
         pytest.fail(download(api, q["errorDocumentId"]).text)
     lines = download(api, q["dataDocumentId"]).text.splitlines()
     assert [json.loads(line)["startDate"] for line in lines] == ["2025-01-01", "2025-01-02", "2025-01-03"]
+
+
+def test_queries_and_documents_are_kept_for_their_retention_only(fresh):
+    """Every Sales and Traffic field is @resultRetention(duration: "P30D")."""
+    from datetime import datetime, timedelta, timezone
+
+    api = fresh()
+    q = wait(api, create(api).json()["queryId"])
+    doc = q["dataDocumentId"]
+    assert api.call("getDocument", "GET", f"/dataKiosk/2023-11-15/documents/{doc}").status_code == 200
+
+    api.sb.travel_to(datetime.now(timezone.utc) + timedelta(days=29))
+    assert api.call("getQuery", "GET", f"{QUERIES}/{q['queryId']}").status_code == 200
+
+    api.sb.travel_to(datetime.now(timezone.utc) + timedelta(days=31))
+    assert api.call("getQuery", "GET", f"{QUERIES}/{q['queryId']}").status_code == 404
+    assert api.call("getDocument", "GET", f"/dataKiosk/2023-11-15/documents/{doc}").status_code == 404
+    listed = api.call("getQueries", "GET", QUERIES, params={"createdSince": "2020-01-01T00:00:00Z"}).json()
+    assert q["queryId"] not in [x["queryId"] for x in listed["queries"]]
