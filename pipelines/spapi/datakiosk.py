@@ -7,10 +7,12 @@ every page (Amazon's own samples stop at the first).
 
 Amazon's Data Kiosk FAQ: "The Data Kiosk API does not support query
 backlogging. Data Kiosk limits the number of concurrent non-terminal queries
-per selling partner and per GraphQL query." So each account gets a process-wide
-semaphore of ``max_active_queries`` queries in IN_QUEUE/IN_PROGRESS, held from
-createQuery until the query is terminal; a createQuery that is still refused
-with 429 is retried with backoff by the client (bounded).
+per selling partner and per GraphQL query." So each account gets
+``max_active_queries`` slots for queries in IN_QUEUE/IN_PROGRESS, held from
+createQuery until the query is terminal: a semaphore within the process, or,
+when the client shares its usage plans across processes (``rate_limit_dir``),
+slot files locked across every process of the account. A createQuery that is
+still refused with 429 is retried with backoff by the client (bounded).
 
 >>> compact_query('''query {
 ...   analytics_salesAndTraffic_2024_04_24 { salesAndTrafficByDate(startDate: "2024-01-01") { startDate } }
@@ -22,10 +24,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from graphql import GraphQLError, parse
 from graphql.utilities import strip_ignored_characters
 
@@ -68,6 +73,46 @@ def compact_query(query: str) -> str:
 def _slots(account: str, size: int) -> threading.BoundedSemaphore:
     with _SLOTS_LOCK:
         return _SLOTS.setdefault(account, threading.BoundedSemaphore(size))
+
+
+class FileSlots:
+    """At most ``size`` holders across processes: one lock file per slot, taken
+    without blocking in turn (polling when all are held). The OS releases a
+    slot whose process dies, so a crash never leaks one.
+
+    >>> import tempfile
+    >>> slots = FileSlots(Path(tempfile.mkdtemp()), 1)
+    >>> with slots:
+    ...     slots.held()
+    1
+    """
+
+    def __init__(self, folder: Path, size: int, poll: float = 0.5, sleep: Callable[[float], None] = time.sleep):
+        folder.mkdir(parents=True, exist_ok=True)
+        self._locks = [FileLock(str(folder / f"slot-{n}.lock"), thread_local=False) for n in range(size)]
+        self._poll, self._sleep = poll, sleep
+        self._local = threading.local()
+        self._guard = threading.Lock()  # a FileLock is reentrant: threads must not share a slot
+
+    def held(self) -> int:
+        return sum(lock.is_locked for lock in self._locks)
+
+    def __enter__(self) -> "FileSlots":
+        while True:
+            with self._guard:
+                for lock in self._locks:
+                    if lock.is_locked:  # held by another thread of this process
+                        continue
+                    try:
+                        lock.acquire(timeout=0)
+                    except Timeout:  # held by another process
+                        continue
+                    self._local.lock = lock
+                    return self
+            self._sleep(self._poll)
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.lock.release()
 
 
 def error_messages(text: str) -> list[str]:
@@ -116,7 +161,9 @@ class QueryRun:
 class DataKioskApi:
     def __init__(self, client: SpApiClient, *, max_active_queries: int = DEFAULT_MAX_ACTIVE_QUERIES):
         self.client = client
-        self._slots = _slots(client.account_key, max_active_queries)
+        shared = client.config.rate_limit_dir
+        self._slots = (FileSlots(Path(shared) / client.account_key / "datakiosk-queries", max_active_queries)
+                       if shared else _slots(client.account_key, max_active_queries))
 
     def run(self, query: str, dest_dir: Path) -> QueryRun:
         """Run a query to completion, following pagination, writing ``<queryId>.jsonl`` per page.

@@ -33,12 +33,12 @@ def amazon_like(tmp_path, monkeypatch):
         yield server
 
 
-def materialize_orders(**kwargs):
+def materialize_orders(selection=(ORDERS,), **kwargs):
     defs = build_definitions(Settings.from_env())
     with DagsterInstance.ephemeral() as instance:
         return materialize(list(defs.assets), resources=defs.resources, instance=instance,
-                           selection=[ORDERS], tags={RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)},
-                           **kwargs)
+                           selection=list(selection),
+                           tags={RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)}, **kwargs)
 
 
 def test_with_credentials_rows_are_amazon_sourced_and_quota_is_shared_on_disk(amazon_like, tmp_path):
@@ -49,6 +49,13 @@ def test_with_credentials_rows_are_amazon_sourced_and_quota_is_shared_on_disk(am
     assert wh.query(f"SELECT DISTINCT _source, _account FROM {ORDERS}") == [("amazon", "brand-a")]
     assert any((tmp_path / ".spapi-rate-limits").rglob("createReport.json"))
     assert {r["operation"] for r in amazon_like.request_log} >= {"createReport", "getReport", "getReportDocument"}
+
+
+def test_data_kiosk_queries_take_account_wide_slots(amazon_like, tmp_path):
+    table = "raw_dk_sales_and_traffic_by_date"
+    assert materialize_orders(selection=[table]).success
+    assert Warehouse(tmp_path / "amazon.duckdb").query(f"SELECT count(*) FROM {table}")[0][0] == 1
+    assert any((tmp_path / ".spapi-rate-limits").rglob("datakiosk-queries/slot-*.lock"))
 
 
 def test_a_wrong_client_secret_fails_clearly_without_revealing_it(amazon_like, monkeypatch):

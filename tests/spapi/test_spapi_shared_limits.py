@@ -48,3 +48,52 @@ def test_a_per_process_limiter_keeps_no_files(tmp_path):
     limiter = RateLimiter({"op": UsagePlan(10.0, 2)})
     limiter.acquire("op")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_data_kiosk_query_slots_are_shared_across_processes(tmp_path):
+    """Two slots: a third holder (another process) waits until one is released."""
+    from pipelines.spapi.datakiosk import FileSlots
+
+    holder = textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from pipelines.spapi.datakiosk import FileSlots
+        slots = FileSlots(Path({str(tmp_path)!r}), 2)
+        with slots:
+            print("held", flush=True)
+            time.sleep(1.0)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        assert [p.stdout.readline().strip() for p in procs] == ["held", "held"]
+        t0 = time.monotonic()
+        with FileSlots(tmp_path, 2, poll=0.05):
+            waited = time.monotonic() - t0
+        assert waited >= 0.3  # both slots were taken by the other processes
+    finally:
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def test_threads_of_one_process_do_not_share_a_slot(tmp_path):
+    import threading
+
+    from pipelines.spapi.datakiosk import FileSlots
+
+    slots, inside, peak, lock = FileSlots(tmp_path, 2, poll=0.01), [0], [0], threading.Lock()
+
+    def work():
+        with slots:
+            with lock:
+                inside[0] += 1
+                peak[0] = max(peak[0], inside[0])
+            time.sleep(0.05)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2
