@@ -11,7 +11,6 @@ import pytest
 
 from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from pipelines.sandbox.server import SandboxConfig, SandboxServer
-
 from tests.contract import DATAKIOSK_MODEL, REPORTS_MODEL, TOKENS_MODEL, validate_response
 
 FAST = dict(time_scale=1000.0, processing_delay=0.05)

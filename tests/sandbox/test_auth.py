@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import time
 
-from .conftest import lwa
 from tests.contract import TOKENS_MODEL, validate_response
+
+from .conftest import lwa
 
 REPORT = "/reports/2021-06-30/reports/50000000001"
 

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from pipelines.sandbox.operations import load_operations, parse_usage_plan
+from tests.contract import REPORTS_MODEL, load_model
 
 from .conftest import US, rows
-from tests.contract import REPORTS_MODEL, load_model
 
 ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"
