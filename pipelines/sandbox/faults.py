@@ -22,6 +22,7 @@ FAULTS = {
     "cancelled": "the next `count` reports/queries (created after this) end CANCELLED",
     "truncated_gzip": "the next `count` document downloads return a gzip body cut short",
     "new_column": "the next `count` flat-file reports gain a trailing column `new-amazon-column`",
+    "malformed_row": "the next `count` flat-file reports carry `n/a` in an integer column of their second row",
     "slow": "the next `count` reports/queries take `factor` (default 5) times longer to process",
 }
 

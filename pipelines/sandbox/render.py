@@ -36,7 +36,7 @@ class Rendered:
 
 def render_report(seller: SyntheticSeller, report_type: str, marketplace_ids: list[str], start: datetime,
                   end: datetime, options: dict[str, str], path: Path, *, now: datetime,
-                  new_column: bool = False) -> Rendered:
+                  new_column: bool = False, malformed: bool = False) -> Rendered:
     """Write the report's document to ``path`` (gzip); the row count and its Content-Type.
 
     Amazon reads ``dataEndTime`` as inclusive (to the second): a request ending
@@ -62,19 +62,35 @@ def render_report(seller: SyntheticSeller, report_type: str, marketplace_ids: li
     if new_column:
         header = header + [NEW_COLUMN]
         rows = (row + ["sandbox"] for row in rows)
+    if malformed:
+        rows = _malformed(report_type, rows)
     charset = MARKETPLACES[marketplace_ids[0]].charset
     count = write_tsv_gz(path, header, rows, charset)
     return Rendered(count, text_content_type(marketplace_ids[0]))
 
 
+MALFORMED_VALUE = "n/a"
+
+
+def _malformed(report_type: str, rows):
+    """The report's rows with one unparsable value in the first integer column of
+    its second row (fault ``malformed_row``)."""
+    column = next(i for i, c in enumerate(entry(report_type).columns) if c.kind == "int")
+    for n, row in enumerate(rows):
+        if n == 1:
+            row = row[:column] + [MALFORMED_VALUE] + row[column + 1:]
+        yield row
+
+
 def render_for_config(config, report_type: str, marketplace_ids: list[str], start: datetime, end: datetime,
-                      options: dict[str, str], path: Path, now: datetime, new_column: bool) -> Rendered:
+                      options: dict[str, str], path: Path, now: datetime, new_column: bool,
+                      malformed: bool = False) -> Rendered:
     """``render_report`` with a fresh seller built from a SandboxConfig (picklable: runs in a worker process).
 
     A fresh seller per render also frees its per-day caches when the document is written.
     """
     return render_report(config.new_seller(), report_type, marketplace_ids, start, end, options, path,
-                         now=now, new_column=new_column)
+                         now=now, new_column=new_column, malformed=malformed)
 
 
 def expected_rows(config, report_type: str, marketplace_ids: list[str], start: datetime, end: datetime) -> float:

@@ -170,6 +170,7 @@ class ReportsApi:
         job = Job(created, ctx.delay_for(operation))
         forced = ctx.forced_outcome(operation)
         new_column = ctx.faults.take("new_column", operation) is not None
+        malformed = ctx.faults.take("malformed_row", operation) is not None
         with self._lock:
             report_id = f"{50_000_000_000 + next(self._ids)}"
             report = Report(report_id, rtype, mps, options, start, end, job, schedule_id)
@@ -182,7 +183,7 @@ class ReportsApi:
             if forced == "FATAL":
                 return self._error_document(doc_id, "The report could not be generated (injected fault: fatal).")
             path = ctx.docs.new_path(doc_id)
-            args = (ctx.config, rtype, mps, start, end, options, path, created, new_column)
+            args = (ctx.config, rtype, mps, start, end, options, path, created, new_column, malformed)
             if render.expected_rows(ctx.config, rtype, mps, start, end) > ctx.config.process_render_rows:
                 rendered = ctx.processes().submit(render.render_for_config, *args).result()
             else:

@@ -136,3 +136,15 @@ def test_the_unique_key_check_passes_and_catches_a_repeated_key(run, warehouse):
     warehouse.query(f"INSERT INTO {ORDERS.table} SELECT * FROM {ORDERS.table} LIMIT 1")
     [check] = run([ORDERS.asset_name], LAST_DAY).get_asset_check_evaluations()
     assert not check.passed and check.metadata["duplicate_keys"].value == 1
+
+
+def test_a_malformed_row_fails_naming_it_and_loses_nothing_landed(run, sandbox, warehouse):
+    from pipelines.warehouse import MalformedReportError
+
+    run([ORDERS.asset_name], LAST_DAY)
+    landed = content_fingerprint(warehouse, ORDERS.table)
+    sandbox.inject("malformed_row", count=3)
+    # a wider window (a new report) whose replace would cover the landed day
+    with pytest.raises(MalformedReportError, match="raw_all_orders_by_order_date.*column quantity.*line 3.*'n/a'"):
+        run([ORDERS.asset_name], LAST_DAY - timedelta(days=1), LAST_DAY)
+    assert content_fingerprint(warehouse, ORDERS.table) == landed  # untouched

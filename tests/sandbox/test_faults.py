@@ -119,4 +119,16 @@ def test_unknown_fault_is_refused(sandbox):
     with pytest.raises(FaultError, match="known faults"):
         sandbox.inject("gremlins")
     assert set(FAULTS) == {"throttle", "server_error", "drop_connection", "expire_url", "fatal", "cancelled",
-                           "truncated_gzip", "new_column", "slow"}
+                           "truncated_gzip", "new_column", "malformed_row", "slow"}
+
+
+def test_malformed_row_fault_puts_an_unparsable_integer_in_the_second_row(fresh):
+    from pipelines.sandbox.render import MALFORMED_VALUE
+
+    api = fresh()
+    api.sb.inject("malformed_row")
+    text, _ = api.report_text("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", (US,),
+                              start="2025-01-01T00:00:00Z", end="2025-01-01T23:59:59Z")
+    rows = [line.split("\t") for line in text.splitlines()]
+    quantity = rows[0].index("quantity")
+    assert rows[2][quantity] == MALFORMED_VALUE and rows[1][quantity].isdigit()

@@ -43,3 +43,10 @@ def test_shipped_models_load_and_read_known_tables():
     models = {m.name: m for m in load_models()}
     assert models["daily_sales"].deps == {"orders"}
     assert {"raw_all_orders_by_order_date", "raw_all_orders_by_last_update"} <= models["orders"].deps
+
+
+def test_an_unknown_report_type_names_the_known_ones():
+    from pipelines.catalog import entry
+
+    with pytest.raises(KeyError, match="GET_NOT_A_REPORT.*GET_FBA_REIMBURSEMENTS_DATA"):
+        entry("GET_NOT_A_REPORT")
