@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines.spapi.errors import ConfigError
+from pipelines.spapi.regions import region_of
 
 CREDENTIAL_VARS = ("SPAPI_CLIENT_ID", "SPAPI_CLIENT_SECRET", "SPAPI_REFRESH_TOKEN")
 REGIONS = ("na", "eu", "fe")
@@ -93,6 +94,9 @@ class Settings:
                 account_type=_account_type(env.get("SPAPI_ACCOUNT_TYPE", "seller"), "SPAPI_ACCOUNT_TYPE"),
                 credential_vars=None if sandbox else CREDENTIAL_VARS,
             ),)
+        if not sandbox:
+            for account in accounts:
+                _check_marketplaces(account)
         default_wh = DATA_DIR / ("sandbox.duckdb" if sandbox else "amazon.duckdb")
         return cls(sandbox=sandbox, accounts=accounts, start_date=start,
                    warehouse_path=Path(env.get("WAREHOUSE_PATH") or default_wh))
@@ -137,6 +141,16 @@ def load_accounts(path: Path, env: Mapping[str, str]) -> tuple[Account, ...]:
                                 account_type=_account_type(raw.get("account_type", "seller"), f"{label}: account_type"),
                                 credential_vars=creds))
     return tuple(accounts)
+
+
+def _check_marketplaces(account: Account) -> None:
+    """A marketplace is served by one regional endpoint: calling another region's
+    marketplace fails at Amazon, so say it now. Unknown ids pass (Amazon adds some)."""
+    wrong = [m for m in account.marketplace_ids if region_of(m) not in (None, account.region)]
+    if wrong:
+        where = ", ".join(f"{m} is in region {region_of(m)}" for m in wrong)
+        raise ConfigError(f"account {account.name!r} (region {account.region}): {where}; set SPAPI_REGION (or the "
+                          f"account's region) to match, or list those marketplaces under another account")
 
 
 def _region(value: str, setting: str) -> str:

@@ -60,3 +60,11 @@ def test_the_file_itself_holds_no_secret_and_errors_never_echo_one(tmp_path):
     with pytest.raises(ConfigError) as err:
         settings_from(tmp_path, TWO_ACCOUNTS, {k: v for k, v in ENV.items() if k != "A_TOKEN"})
     assert "secret-a" not in str(err.value) and "id-a" not in str(err.value)
+
+
+def test_a_marketplace_of_another_region_is_refused_naming_both():
+    env = {"SPAPI_CLIENT_ID": "i", "SPAPI_CLIENT_SECRET": "s", "SPAPI_REFRESH_TOKEN": "t",
+           "SPAPI_REGION": "na", "SPAPI_MARKETPLACE_IDS": "ATVPDKIKX0DER,A1PA6795UKMFR9"}
+    with pytest.raises(ConfigError, match="A1PA6795UKMFR9 is in region eu.*SPAPI_REGION"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "SPAPI_MARKETPLACE_IDS": "ATVPDKIKX0DER,A2EUQ1WTGCTBG2"}).accounts
