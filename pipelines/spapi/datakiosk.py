@@ -27,7 +27,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -44,11 +43,11 @@ from .errors import (
     SpApiClientError,
 )
 from .http import SpApiClient
+from .polling import wait_until_terminal
 
 log = logging.getLogger("pipelines.spapi")
 
 BASE = "/dataKiosk/2023-11-15"
-TERMINAL = ("DONE", "CANCELLED", "FATAL")
 MAX_QUERY_CHARS = 8000  # createQuery: "at most 8000 characters after unnecessary whitespace is removed"
 DEFAULT_MAX_ACTIVE_QUERIES = 4
 ERROR_TEXT_LIMIT = 4000
@@ -236,19 +235,8 @@ class DataKioskApi:
         self.client.request("cancelQuery", "DELETE", f"{BASE}/queries/{query_id}")
 
     def wait(self, query_id: str) -> dict:
-        """Poll getQuery with exponential backoff until terminal or the poll timeout."""
-        cfg, clock = self.client.config, self.client.clock
-        deadline = clock() + cfg.poll_timeout
-        for n in count():
-            result = self.get_query(query_id)
-            status = result.get("processingStatus")
-            if status in TERMINAL:
-                return result
-            delay = min(cfg.poll_max, cfg.poll_initial * (2 ** n))
-            if clock() + delay > deadline:
-                raise PollTimeoutError(f"Data Kiosk query {query_id} still {status} after {cfg.poll_timeout:.0f}s")
-            self.client.sleep(delay)
-        raise AssertionError("unreachable")
+        """Poll getQuery until a terminal status or the poll timeout."""
+        return wait_until_terminal(self.client, lambda: self.get_query(query_id), f"Data Kiosk query {query_id}")
 
     def get_document(self, document_id: str) -> dict:
         return self.client.request("getDocument", "GET", f"{BASE}/documents/{document_id}") or {}

@@ -10,19 +10,17 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from itertools import count
 from pathlib import Path
 from typing import Literal
 
 from .documents import DocumentLocation
-from .errors import DocumentError, PollTimeoutError, ReportCancelledError, ReportFatalError, SpApiError
+from .errors import DocumentError, ReportCancelledError, ReportFatalError, SpApiError
 from .http import SpApiClient
+from .polling import PENDING, TERMINAL, wait_until_terminal
 
 log = logging.getLogger("pipelines.spapi")
 
 BASE = "/reports/2021-06-30"
-TERMINAL = ("DONE", "CANCELLED", "FATAL")
-PENDING = ("IN_QUEUE", "IN_PROGRESS")
 ERROR_TEXT_LIMIT = 2000  # characters of a FATAL report's error document quoted in the exception
 
 _EXTENSIONS = {"json": ".json", "xml": ".xml", "csv": ".csv"}
@@ -184,22 +182,9 @@ class ReportsApi:
         self.client.request("cancelReport", "DELETE", f"{BASE}/reports/{report_id}")
 
     def wait(self, report_id: str) -> dict:
-        """Poll getReport with exponential backoff until a terminal status or the poll timeout."""
-        cfg, clock = self.client.config, self.client.clock
-        deadline = clock() + cfg.poll_timeout
-        for n in count():
-            report = self.get_report(report_id)
-            status = report.get("processingStatus")
-            if status in TERMINAL:
-                return report
-            delay = min(cfg.poll_max, cfg.poll_initial * (2 ** n))
-            if clock() + delay > deadline:
-                raise PollTimeoutError(
-                    f"report {report_id} still {status} after {cfg.poll_timeout:.0f}s (poll_timeout); "
-                    "a later fetch() will pick it up again instead of creating a new report")
-            log.debug("report %s %s; next poll in %.1fs", report_id, status, delay)
-            self.client.sleep(delay)
-        raise AssertionError("unreachable")
+        """Poll getReport until a terminal status or the poll timeout."""
+        return wait_until_terminal(self.client, lambda: self.get_report(report_id), f"report {report_id}",
+                                   "a later fetch() will pick it up again instead of creating a new report")
 
     def list_reports(
         self,
