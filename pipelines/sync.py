@@ -85,13 +85,24 @@ def _iso(value) -> str | None:
 
 
 def _parallel(jobs: Sequence, fetch: Callable, land: Callable, max_workers: int = 8) -> None:
-    """Run ``fetch(job)`` for every job concurrently; ``land(job, result)`` one at a time as each arrives."""
+    """Run ``fetch(job)`` for every job concurrently; ``land(job, result)`` one at a time
+    as each arrives. A job that fails does not stop the others: every window that
+    can land does, then the first error is raised (the others are logged)."""
     if not jobs:
         return
+    errors: list[BaseException] = []
     with ThreadPoolExecutor(max_workers=min(max_workers, len(jobs))) as pool:
         futures = {pool.submit(fetch, job): job for job in jobs}
         for fut in as_completed(futures):
-            land(futures[fut], fut.result())
+            try:
+                land(futures[fut], fut.result())
+            except Exception as exc:
+                log.error("%s failed: %s: %s", futures[fut], type(exc).__name__, exc)
+                errors.append(exc)
+    if errors:
+        if len(errors) > 1:
+            errors[0].add_note(f"{len(errors) - 1} more window(s) of this run failed too (see the log)")
+        raise errors[0]
 
 
 def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],

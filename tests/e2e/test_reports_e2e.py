@@ -148,3 +148,11 @@ def test_a_malformed_row_fails_naming_it_and_loses_nothing_landed(run, sandbox, 
     with pytest.raises(MalformedReportError, match="raw_all_orders_by_order_date.*column quantity.*line 3.*'n/a'"):
         run([ORDERS.asset_name], LAST_DAY - timedelta(days=1), LAST_DAY)
     assert content_fingerprint(warehouse, ORDERS.table) == landed  # untouched
+
+
+def test_one_failing_marketplace_does_not_stop_the_others_from_landing(run, sandbox, warehouse):
+    sandbox.inject("fatal", count=1)  # the first of the three reports
+    with pytest.raises(ReportFatalError):
+        run([ORDERS.asset_name], LAST_DAY)
+    landed = dict(warehouse.query(f"SELECT _marketplace_id, count(*) FROM {ORDERS.table} GROUP BY ALL"))
+    assert len(landed) == 2 and all(n > 0 for n in landed.values())
