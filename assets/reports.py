@@ -25,8 +25,9 @@ from pipelines.config import Settings
 from pipelines.resources import SpApiResource, WarehouseResource
 from pipelines.sync import sync_listed_reports, sync_report_snapshot, sync_report_window
 
-# Amazon keeps generated reports (settlements) for about 90 days.
-LISTED_REPORT_RETENTION = timedelta(days=90)
+# Amazon keeps generated reports (settlements) for 90 days; getReports accepts a
+# createdSince at most that far back, so ask for one day less.
+LISTED_REPORT_RETENTION = timedelta(days=89)
 
 
 def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:

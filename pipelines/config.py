@@ -29,7 +29,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from pipelines.spapi.errors import ConfigError
@@ -168,10 +168,11 @@ def _account_type(value: str, setting: str) -> str:
 
 
 def _parse_start(value: str | None) -> date:
-    """SPAPI_START_DATE (YYYY-MM-DD); default: the first day of the month a year ago."""
+    """SPAPI_START_DATE (YYYY-MM-DD); default: January 1st of last year. The
+    default moves once a year only, so every process of a deployment sees the
+    same partitions; set SPAPI_START_DATE to pin it."""
     if not value:
-        today = date.today()
-        return (today.replace(day=1) - timedelta(days=365)).replace(day=1)
+        return date(date.today().year - 1, 1, 1)
     try:
         return date.fromisoformat(value.strip())
     except ValueError:

@@ -218,9 +218,11 @@ def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, market
 def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lineage: Lineage,
                   replace: Replace) -> LandResult:
     if fetched.status == "CANCELLED" or fetched.path is None:
-        log.info("%s %s: no data for the window (report %s CANCELLED)", entry.report_type,
-                 lineage.marketplace_id, fetched.report_id)
-        return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=replace)
+        # Amazon cancels a report when the window has no data, but also when it is
+        # cancelled explicitly or requested too often: land nothing, delete nothing.
+        log.info("%s %s: report %s CANCELLED (no data for the window); rows already landed are kept",
+                 entry.report_type, lineage.marketplace_id, fetched.report_id)
+        return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=None)
     return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
                    replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers)
 

@@ -83,8 +83,11 @@ class Replace:
         ``marketplace_id=None``: rows of every marketplace (a source that answers for
         all of them at once, such as the vendor Data Kiosk views).
 
-        Rows a document holds outside its window are still landed (the report
-        should not contain any); a later land of their own window replaces them.
+        Also replaced: rows that earlier landings of windows inside this one
+        brought in with a cursor outside their window. Such rows are landed, not
+        dropped (Amazon returns them: local-time days, a last update after the
+        window), so re-running a window never duplicates them; a land of the
+        window their cursor falls in replaces them as well.
         """
         if not start < end:
             raise ValueError(f"Replace.window needs start < end, got {start} .. {end}")
@@ -112,14 +115,18 @@ class Replace:
             raise ValueError(f"Replace.window column {self.column!r} of {table} must be a DATE or "
                              f"TIMESTAMPTZ column; the table has: "
                              f"{', '.join(f'{k} {v}' for k, v in types.items())}")
-        lo, hi = _utc(self.start), _utc(self.end)
-        if col_type == "DATE":
-            lo, hi = _date_floor(lo), _date_ceil(hi)
+        ws, we = _utc(self.start), _utc(self.end)
+        lo, hi = (_date_floor(ws), _date_ceil(we)) if col_type == "DATE" else (ws, we)
+        # The window's cursor range, and every row an earlier landing of a window
+        # inside this one brought in, wherever its cursor lies: Amazon returns rows
+        # just outside the requested window (local-time days, a last update after
+        # the window), and a re-run must replace them too, not add them twice.
+        cursor = ident(self.column)
+        scope = (f"(({cursor} >= ? AND {cursor} < ?) OR (_window_start >= ? AND _window_end <= ?))")
+        params = [lo, hi, ws, we]
         if self.marketplace_id is None:
-            return (f"_account = ? AND {ident(self.column)} >= ? AND {ident(self.column)} < ?",
-                    [account, lo, hi])
-        return (f"_account = ? AND _marketplace_id = ? AND {ident(self.column)} >= ? "
-                f"AND {ident(self.column)} < ?", [account, self.marketplace_id, lo, hi])
+            return f"_account = ? AND {scope}", [account, *params]
+        return f"_account = ? AND _marketplace_id = ? AND {scope}", [account, self.marketplace_id, *params]
 
 
 def _date_floor(ts: datetime) -> date:
@@ -221,7 +228,7 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
     check_table_name(table)
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    if replace.mode in ("window", "snapshot") and replace.marketplace_id is not None \
+    if replace is not None and replace.mode in ("window", "snapshot") and replace.marketplace_id is not None \
             and replace.marketplace_id != lineage.marketplace_id:
         raise ValueError(f"Replace is for marketplace {replace.marketplace_id!r} but the rows are "
                          f"for {lineage.marketplace_id!r}")
@@ -235,8 +242,9 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
         existing = table_types(con, table)
         added = _ensure_table(con, table, wanted, existing, declared)
         types = table_types(con, table)
-        cond, params = replace.where(table, types, lineage.account)
-        con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params)
+        if replace is not None:  # None: add rows, delete nothing
+            cond, params = replace.where(table, types, lineage.account)
+            con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params)
         rows = 0
         if source is not None:
             kinds = {n: _kind_for(c, existing, declared) for n, c in wanted.items()}

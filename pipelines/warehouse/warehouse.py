@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,20 +96,24 @@ class Warehouse:
         swapped in atomically: readers of the old copy keep it until they reconnect,
         and never block a sync. Returns each table's row count."""
         dest = Path(dest or publish_path(self.path))
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         counts = {}
-        with self.connect() as con:
-            con.execute(f"ATTACH {sql_literal(str(tmp))} AS bi")
+        with self.lock():  # one publisher at a time, from the copy to the swap
+            tmp.unlink(missing_ok=True)
+            con = self._open()
             try:
+                con.execute(f"ATTACH {sql_literal(str(tmp))} AS bi")
                 for table in tables:
                     check_table_name(table)
                     con.execute(f"CREATE TABLE bi.{ident(table)} AS FROM main.{ident(table)}")
                     counts[table] = con.execute(f"SELECT count(*) FROM bi.{ident(table)}").fetchone()[0]
-            finally:
                 con.execute("DETACH bi")
-        os.replace(tmp, dest)
+            except BaseException:
+                con.close()
+                tmp.unlink(missing_ok=True)
+                raise
+            con.close()
+            os.replace(tmp, dest)
         return counts
 
     @contextmanager
@@ -178,8 +183,10 @@ class Warehouse:
             return rows
 
     def land_empty(self, table: str, columns: Sequence[Column], *, lineage: Lineage,
-                   replace: Replace) -> LandResult:
-        """The window has no rows (a CANCELLED report): delete them; the table exists afterwards."""
+                   replace: Replace | None) -> LandResult:
+        """No rows to land: delete what ``replace`` selects (a query DONE without data:
+        the window is empty), or, with ``replace=None``, keep everything (a CANCELLED
+        report, which says too little to delete on). The table exists afterwards."""
         with self.connect(1, self.numbered_memory_limit) as con:
             return landing.land(con, table, None, columns, fmt="tsv", lineage=lineage, replace=replace)
 

@@ -8,5 +8,5 @@ FROM (
 )
 QUALIFY row_number() OVER (
     PARTITION BY _account, _marketplace_id, amazon_order_id, sku, asin
-    ORDER BY last_updated_date DESC
+    ORDER BY last_updated_date DESC, _loaded_at DESC, _report_id DESC
 ) = 1

@@ -75,6 +75,15 @@ def test_cancelled_report_lands_zero_rows_and_succeeds(run, sandbox, warehouse):
     assert meta["cancelled_no_data"].value == 3
 
 
+def test_a_cancelled_report_never_deletes_rows_already_landed(run, sandbox, warehouse):
+    """Amazon also cancels reports requested too often: that must not empty a window."""
+    run([ORDERS.asset_name], LAST_DAY)
+    landed = content_fingerprint(warehouse, ORDERS.table)
+    sandbox.inject("cancelled", count=3)
+    assert run([ORDERS.asset_name], LAST_DAY - timedelta(days=1), LAST_DAY).success  # a new, wider request
+    assert content_fingerprint(warehouse, ORDERS.table) == landed
+
+
 def test_fatal_report_fails_with_its_error_document_and_keeps_landed_rows(run, sandbox, warehouse):
     run([ORDERS.asset_name], LAST_DAY - timedelta(days=1))
     landed = content_fingerprint(warehouse, ORDERS.table)

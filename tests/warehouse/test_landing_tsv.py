@@ -225,3 +225,16 @@ def test_row_numbers_are_only_filled_when_asked(wh, tmp_path):
     f = write_tsv(tmp_path / "o.tsv", HEADER, [order_row("111-1", "2025-01-14T10:00:00+00:00", "2", "39.98")])
     land_orders(wh, f, row_numbers=False)
     assert wh.query(f"SELECT _row_number FROM {ORDERS.table}") == [(None,)]
+
+
+def test_rows_outside_their_window_are_kept_once_on_every_rerun(wh, tmp_path):
+    """Amazon returns rows just past the window (local-time days): kept, never duplicated."""
+    f = write_tsv(tmp_path / "o.tsv", HEADER, [order_row("111-1", "2025-01-14T10:00:00+00:00", "1", "9.99"),
+                                               order_row("111-2", "2025-01-15T03:00:00+00:00", "1", "9.99")])
+    for _ in range(3):
+        land_orders(wh, f)  # window 2025-01-14 .. 2025-01-15
+    assert wh.query(f"SELECT amazon_order_id, count(*) FROM {ORDERS.table} GROUP BY ALL ORDER BY 1") == \
+        [("111-1", 1), ("111-2", 1)]
+    g = write_tsv(tmp_path / "p.tsv", HEADER, [order_row("111-2", "2025-01-15T03:00:00+00:00", "2", "19.98")])
+    land_orders(wh, g, start=15, end=16)  # the row's own window replaces it
+    assert wh.query(f"SELECT amazon_order_id, quantity FROM {ORDERS.table} ORDER BY 1") == [("111-1", 1), ("111-2", 2)]
