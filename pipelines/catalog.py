@@ -26,8 +26,11 @@ date_mdy           ``11/21/2023``                              DATE
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+
+from pipelines.spec import SPEC_DIR
 
 
 def snake(name: str) -> str:
@@ -63,6 +66,32 @@ def cols(spec: str) -> tuple[Column, ...]:
         source, _, kind = token.partition(":")
         out.append(Column(source, kind or "text"))
     return tuple(out)
+
+
+def json_report_columns(schema_file: str, definition: str) -> tuple[Column, ...]:
+    """Every leaf of a JSON report record, read from the official report schema
+    (``pipelines/spec``), so a field the schema has is never left out.
+
+    >>> [c for c in json_report_columns("sellerSalesAndTrafficReport.json", "SalesAndTrafficByAsin")][:2]
+    [Column(source='parentAsin', kind='text'), Column(source='childAsin', kind='text')]
+    """
+    schema = json.loads((SPEC_DIR / schema_file).read_text(encoding="utf-8"))
+    definitions = schema["definitions"]
+
+    def leaves(name: str, prefix: str):
+        for key, prop in definitions[name]["properties"].items():
+            if "$ref" in prop:
+                yield from leaves(prop["$ref"].rsplit("/", 1)[-1], f"{prefix}{key}.")
+            elif prop.get("type") == "number":
+                yield Column(prefix + key, "decimal" if name == "Amount" else "float")
+            elif prop.get("type") == "integer":
+                yield Column(prefix + key, "int")
+            elif prop.get("format") == "date":
+                yield Column(prefix + key, "date")
+            else:
+                yield Column(prefix + key, "text")
+
+    return tuple(leaves(definition, ""))
 
 
 @dataclass(frozen=True)
@@ -278,22 +307,7 @@ CATALOG: tuple[ReportEntry, ...] = (
         description="Business report (JSON): sales and traffic per day per marketplace.",
         format="json",
         json_records="salesAndTrafficByDate",
-        columns=cols(
-            "date:date "
-            "salesByDate.orderedProductSales.amount:decimal salesByDate.orderedProductSales.currencyCode "
-            "salesByDate.unitsOrdered:int salesByDate.totalOrderItems:int "
-            "salesByDate.averageSalesPerOrderItem.amount:decimal salesByDate.averageUnitsPerOrderItem:float "
-            "salesByDate.averageSellingPrice.amount:decimal salesByDate.unitsRefunded:int "
-            "salesByDate.refundRate:float salesByDate.claimsGranted:int salesByDate.claimsAmount.amount:decimal "
-            "salesByDate.shippedProductSales.amount:decimal salesByDate.unitsShipped:int "
-            "salesByDate.ordersShipped:int "
-            "trafficByDate.browserPageViews:int trafficByDate.mobileAppPageViews:int trafficByDate.pageViews:int "
-            "trafficByDate.browserSessions:int trafficByDate.mobileAppSessions:int trafficByDate.sessions:int "
-            "trafficByDate.buyBoxPercentage:float trafficByDate.orderItemSessionPercentage:float "
-            "trafficByDate.unitSessionPercentage:float trafficByDate.averageOfferCount:int "
-            "trafficByDate.averageParentItems:int trafficByDate.feedbackReceived:int "
-            "trafficByDate.negativeFeedbackReceived:int trafficByDate.receivedNegativeFeedbackRate:float"
-        ),
+        columns=json_report_columns("sellerSalesAndTrafficReport.json", "SalesAndTrafficByDate"),
         cursor="date",
         key=("date",),
         max_window_days=30,
@@ -307,14 +321,7 @@ CATALOG: tuple[ReportEntry, ...] = (
         description="Business report (JSON): sales and traffic per child ASIN and SKU, one day per report.",
         format="json",
         json_records="salesAndTrafficByAsin",
-        columns=cols(
-            "parentAsin childAsin sku "
-            "salesByAsin.unitsOrdered:int salesByAsin.orderedProductSales.amount:decimal "
-            "salesByAsin.orderedProductSales.currencyCode salesByAsin.totalOrderItems:int "
-            "trafficByAsin.browserSessions:int trafficByAsin.mobileAppSessions:int trafficByAsin.sessions:int "
-            "trafficByAsin.browserPageViews:int trafficByAsin.mobileAppPageViews:int trafficByAsin.pageViews:int "
-            "trafficByAsin.buyBoxPercentage:float trafficByAsin.unitSessionPercentage:float"
-        ),
+        columns=json_report_columns("sellerSalesAndTrafficReport.json", "SalesAndTrafficByAsin"),
         cursor="_window_start",
         key=("child_asin", "sku", "_window_start"),
         max_window_days=1,
