@@ -51,26 +51,38 @@ def test_a_per_process_limiter_keeps_no_files(tmp_path):
 
 
 def test_data_kiosk_query_slots_are_shared_across_processes(tmp_path):
-    """Two slots: a third holder (another process) waits until one is released."""
+    """Two slots held by two other processes: a third holder waits until one is freed."""
+    import threading
+
     from pipelines.spapi.datakiosk import FileSlots
 
+    release = tmp_path / "release"
     holder = textwrap.dedent(f"""
         import time
         from pathlib import Path
         from pipelines.spapi.datakiosk import FileSlots
-        slots = FileSlots(Path({str(tmp_path)!r}), 2)
-        with slots:
+        with FileSlots(Path({str(tmp_path / "slots")!r}), 2, poll=0.01):
             print("held", flush=True)
-            time.sleep(1.0)
+            while not Path({str(release)!r}).exists():
+                time.sleep(0.01)
     """)
     procs = [subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True) for _ in range(2)]
     try:
         assert [p.stdout.readline().strip() for p in procs] == ["held", "held"]
-        t0 = time.monotonic()
-        with FileSlots(tmp_path, 2, poll=0.05):
-            waited = time.monotonic() - t0
-        assert waited >= 0.3  # both slots were taken by the other processes
+        got = threading.Event()
+
+        def third():
+            with FileSlots(tmp_path / "slots", 2, poll=0.01):
+                got.set()
+
+        waiter = threading.Thread(target=third)
+        waiter.start()
+        assert not got.wait(0.5)  # both slots are taken by the other processes
+        release.touch()
+        assert got.wait(30)
+        waiter.join()
     finally:
+        release.touch()
         for p in procs:
             p.wait(timeout=30)
 
