@@ -84,15 +84,15 @@ def test_burst_then_429_with_the_applied_rate(fresh):
 
 
 def test_time_scale_multiplies_the_rate(fresh):
-    api = fresh(time_scale=100.0)
+    api = fresh(time_scale=10.0)
     path = "/reports/2021-06-30/reports/1"
     r = api.call("getReport", "GET", path)
-    assert r.headers["x-amzn-RateLimit-Limit"] == "200"
+    assert r.headers["x-amzn-RateLimit-Limit"] == "20"
     drained = 1
     while api.call("getReport", "GET", path).status_code != 429:
         drained += 1
-        assert drained < 100, "the burst of 15 never ran out"
-    time.sleep(0.05)  # 200 requests/s refills about 10 tokens
+        assert drained < 200, "the burst of 15 never ran out"
+    time.sleep(0.35)  # 20 requests/s refills about 7 tokens
     assert [api.call("getReport", "GET", path).status_code for _ in range(5)] == [404] * 5
 
 
