@@ -78,7 +78,7 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
                        **extra) -> MaterializeResult:
     """Row count, column schema, request ids and a small preview of the landed table;
     with ``key``, the result of the unique-key check."""
-    columns = result.columns or _table_columns(warehouse, result.table)
+    columns = result.columns or warehouse.columns(result.table)
     preview = warehouse.preview(result.table, limit=5) if columns else []
     metadata = {
         "source": source,
@@ -97,15 +97,6 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         metadata["new_columns"] = MetadataValue.json(result.added_columns)
     checks = [key_check_result(warehouse, result.table, key)] if key and columns else []
     return MaterializeResult(metadata=metadata, check_results=checks)
-
-
-def _table_columns(warehouse: Warehouse, table: str) -> list[tuple[str, str]]:
-    try:
-        return [(r[0], r[1]) for r in warehouse.query(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position", [table])]
-    except Exception:
-        return []
 
 
 def _markdown(rows: list[dict], max_cols: int = 8) -> str:

@@ -70,9 +70,7 @@ def run_sync(days: int, end: date | None = None) -> tuple[dict[str, int], list[s
 
 def landed_tables(settings: Settings) -> dict[str, int]:
     wh = Warehouse(settings.warehouse_path)
-    names = [r[0] for r in wh.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")]
-    return {n: wh.query(f'SELECT count(*) FROM "{n}"')[0][0] for n in names}
+    return {name: wh.row_count(name) for name in wh.tables()}
 
 
 def print_tables(counts: dict[str, int]) -> None:

@@ -76,17 +76,17 @@ from graphql import (
     parse,
     print_ast,
 )
-from graphql.language import REMOVE, Lexer, Source, TokenKind, Visitor, visit
-from graphql.utilities import TypeInfo, TypeInfoVisitor
+from graphql.language import REMOVE, Visitor, visit
+from graphql.utilities import TypeInfo, TypeInfoVisitor, strip_ignored_characters
 
 from pipelines.catalog import Column
+from pipelines.spapi.datakiosk import MAX_QUERY_CHARS
 from pipelines.spec import SPEC_DIR
 
 SCHEMA_DIR = SPEC_DIR
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
 
-MAX_QUERY_CHARS = 8000  # createQuery: "at most 8000 characters after unnecessary whitespace is removed"
 MAX_YEARS_BACK = 2  # "The start date must be no more than two years ago."
 ACCOUNT_TYPES = ("seller", "vendor")
 SUPPORTED_VARIABLES = ("startDate", "endDate", "marketplaceIds")
@@ -226,24 +226,13 @@ def retention(query_text: str) -> timedelta | None:
 # ---- text helpers -------------------------------------------------------------------
 
 def minify(text: str) -> str:
-    """The query with comments, commas and unnecessary whitespace removed.
+    """The query with comments, commas and unnecessary whitespace removed: the
+    form whose length Data Kiosk limits (graphql-core's strip_ignored_characters).
 
     >>> minify('query { a(x: 1, y: "b c", z: ["d", "e"]) # note\\n { f g } }')
     'query{a(x:1 y:"b c" z:["d" "e"]){f g}}'
     """
-    # a space only between two names/values, where the tokens would otherwise merge or blur
-    words = (TokenKind.NAME, TokenKind.INT, TokenKind.FLOAT, TokenKind.STRING, TokenKind.BLOCK_STRING)
-    lexer = Lexer(Source(text))
-    out: list[str] = []
-    prev = None
-    token = lexer.advance()
-    while token.kind != TokenKind.EOF:
-        if prev in words and token.kind in words:
-            out.append(" ")
-        out.append(text[token.start:token.end])
-        prev = token.kind
-        token = lexer.advance()
-    return "".join(out)
+    return strip_ignored_characters(text)
 
 
 def two_years_before(today: date) -> date:

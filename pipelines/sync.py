@@ -20,7 +20,7 @@ from pathlib import Path
 from pipelines.catalog import ReportEntry
 from pipelines.datakiosk_queries import QuerySpec, check_window, render
 from pipelines.spapi.datakiosk import DataKioskApi
-from pipelines.spapi.reports import FetchedReport, ReportsApi
+from pipelines.spapi.reports import FetchedReport, ReportsApi, parse_time
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
 from pipelines.windows import pack
 
@@ -168,7 +168,7 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
 
         def land(report: dict, fetched: FetchedReport) -> None:
             mp = (report.get("marketplaceIds") or [""])[0]
-            ws, we = (_parse_time(report.get(k)) for k in ("dataStartTime", "dataEndTime"))
+            ws, we = (parse_time(report.get(k)) for k in ("dataStartTime", "dataEndTime"))
             lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
                               window_start=ws, window_end=we, source=target.source)
             result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage,
@@ -237,9 +237,3 @@ def _landed_report_ids(wh: Warehouse, table: str) -> set[str]:
     if not wh.exists(table):
         return set()
     return {row[0] for row in wh.query(f'SELECT DISTINCT _report_id FROM "{table}"')}
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
+from graphql import GraphQLError, parse
+
+from pipelines.datakiosk_queries import minify
 from pipelines.sandbox.config import Context
 from pipelines.sandbox.errors import ApiError, invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
@@ -42,8 +45,8 @@ from pipelines.sandbox.validation import (
     parse_time,
     statuses,
 )
+from pipelines.spapi.datakiosk import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 8000
 JSONL_CONTENT_TYPE = "application/x-ndjson; charset=UTF-8"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 
@@ -56,15 +59,11 @@ def default_engine_factory(seller, vendor: bool):
 
 
 def compact_query(query: str) -> str:
-    """The query with unnecessary whitespace (and comments) removed, as Amazon counts its length.
-
-    >>> compact_query('query {\\n  a(x: "two  spaces") { b c }\\n}')
-    'query{a(x:"two  spaces"){b c}}'
-    """
+    """The query as Amazon counts its length (see pipelines.datakiosk_queries.minify);
+    text that does not even parse is only collapsed, so it can still be measured."""
     try:
-        from graphql.utilities import strip_ignored_characters
-        return strip_ignored_characters(query)
-    except Exception:  # not parseable: fall back to collapsing whitespace outside nothing smarter
+        return minify(query)
+    except GraphQLError:
         return re.sub(r"\s+", " ", query).strip()
 
 
@@ -138,7 +137,6 @@ class DataKioskApi:
                            f"A query must be at most {MAX_QUERY_CHARS} characters after unnecessary whitespace "
                            f"is removed; this one has {len(compact)}.")
         try:
-            from graphql import GraphQLError, parse
             document = parse(query)
         except GraphQLError as e:
             raise invalid("The provided query is invalid.", e.message) from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterator
 
+from pipelines.catalog import entry
 from pipelines.sandbox.formats import flag, iso, mdy, money, pacific_text
 from pipelines.sandbox.seller import SyntheticSeller
 
@@ -144,10 +145,10 @@ def ledger(seller: SyntheticSeller, mp_id: str, start: datetime, end: datetime) 
                                          "SELLABLE", "", country, "", ""]))
     for r in seller.returns_between(mp_id, lo, hi):
         i = r.shipment.item
-        disposition = "SELLABLE" if r.detailed_disposition == "SELLABLE" else r.detailed_disposition
         events.append((r.return_date, [mdy(r.return_date.date()), i.fnsku, i.asin, i.sku, i.product_name,
                                        "CustomerReturns", i.amazon_order_id, str(r.quantity),
-                                       r.shipment.fulfillment_center_id, disposition, "", country, "", ""]))
+                                       r.shipment.fulfillment_center_id, r.detailed_disposition, "", country,
+                                       "", ""]))
     events.sort(key=lambda e: e[0])
     for _, row in events:
         yield row
@@ -157,11 +158,17 @@ def ledger(seller: SyntheticSeller, mp_id: str, start: datetime, end: datetime) 
 Windowed = Callable[[SyntheticSeller, str, datetime, datetime], Rows]
 Snapshot = Callable[[SyntheticSeller, str, datetime], Rows]
 
+def _orders_by_cursor(report_type: str) -> Windowed:
+    """The All Orders report whose window filters on its catalog cursor (an OrderItem field)."""
+    on = entry(report_type).cursor
+    return lambda s, m, a, b: orders(s, m, a, b, on=on)
+
+
 WINDOWED: dict[str, Windowed] = {
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL":
-        lambda s, m, a, b: orders(s, m, a, b, on="last_updated_date"),
+        _orders_by_cursor("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"),
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL":
-        lambda s, m, a, b: orders(s, m, a, b, on="purchase_date"),
+        _orders_by_cursor("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"),
     "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL": shipments,
     "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA": returns,
     "GET_FBA_REIMBURSEMENTS_DATA": reimbursements,

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines.spapi.regions import USAGE_PLANS
 from pipelines.spec import SPEC_DIR
 
 MODELS_DIR = SPEC_DIR
@@ -25,8 +26,6 @@ MODEL_FILES = {
     "tokens": MODELS_DIR / "tokens_2021-03-01.json",
 }
 
-# "| Rate (requests per second) | Burst |\n| ---- | ---- |\n| 0.0222 | 10 |"
-_USAGE_PLAN = re.compile(r"\|\s*Rate[^|]*\|\s*Burst\s*\|\s*\n\|[-\s|]+\n\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|")
 
 
 @dataclass(frozen=True)
@@ -41,18 +40,6 @@ class Operation:
 
     def __repr__(self) -> str:  # keeps doctest output short
         return f"Operation(id={self.id!r}, ...)"
-
-
-def parse_usage_plan(description: str) -> tuple[float, int]:
-    """Rate and burst from an operation description's "Usage Plan" table.
-
-    >>> parse_usage_plan("| Rate (requests per second) | Burst |\\n| ---- | ---- |\\n| 0.0167 | 15 |")
-    (0.0167, 15)
-    """
-    m = _USAGE_PLAN.search(description)
-    if not m:
-        raise ValueError("no usage plan table in the operation description")
-    return float(m.group(1)), int(m.group(2))
 
 
 def _compile(template: str) -> re.Pattern:
@@ -70,7 +57,7 @@ def load_operations() -> dict[str, Operation]:
             for method, op in methods.items():
                 if method == "parameters":
                     continue
-                rate, burst = parse_usage_plan(op.get("description", ""))
+                rate, burst = USAGE_PLANS[op["operationId"]]
                 out[op["operationId"]] = Operation(op["operationId"], method.upper(), template, rate, burst,
                                                    api, _compile(template))
     return out
