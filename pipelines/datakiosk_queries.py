@@ -49,8 +49,7 @@ from __future__ import annotations
 import re
 from copy import copy
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -66,28 +65,25 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
-    GraphQLSchema,
     InlineFragmentNode,
     ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     StringValueNode,
-    parse,
     print_ast,
 )
 from graphql.language import REMOVE, Visitor, visit
-from graphql.utilities import TypeInfo, TypeInfoVisitor, strip_ignored_characters
 
 from pipelines.catalog import Column
-from pipelines.spapi.datakiosk import MAX_QUERY_CHARS
+from pipelines.spec.datakiosk import dataset_schemas, minify, schema_for, two_years_before
 from pipelines.spec import SPEC_DIR
+from pipelines.spec.models import MAX_QUERY_CHARS
 
 SCHEMA_DIR = SPEC_DIR
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
 
-MAX_YEARS_BACK = 2  # "The start date must be no more than two years ago."
 ACCOUNT_TYPES = ("seller", "vendor")
 SUPPORTED_VARIABLES = ("startDate", "endDate", "marketplaceIds")
 METADATA_KEYS = ("description", "account", "max_window_days", "lookback_days", "cursor", "key")
@@ -155,96 +151,7 @@ class QuerySpec:
         return next((c for c in self.columns if c.name == name), None)
 
 
-# ---- schemas -------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def dataset_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, GraphQLSchema]:
-    """The official dataset schemas keyed by their single root field.
-
-    >>> sorted(dataset_schemas())[0]
-    'analytics_economics_2024_03_15'
-    """
-    out = {}
-    for sdl in sorted(schema_dir.glob("*.graphql")):
-        schema = Client(schema=sdl.read_text(encoding="utf-8")).schema
-        for root in schema.query_type.fields:
-            out[root] = schema
-    return out
-
-
-def schema_for(document, schemas: dict[str, GraphQLSchema] | None = None) -> tuple[str, GraphQLSchema] | None:
-    """The (root field, schema) a parsed query targets, from its first top-level field."""
-    schemas = dataset_schemas() if schemas is None else schemas
-    for op in document.definitions:
-        if isinstance(op, OperationDefinitionNode):
-            for sel in op.selection_set.selections:
-                if isinstance(sel, FieldNode) and sel.name.value in schemas:
-                    return sel.name.value, schemas[sel.name.value]
-    return None
-
-
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
-
-
-def parse_duration(text: str) -> timedelta:
-    """An ISO 8601 duration (years as 365 days, months as 30).
-
-    >>> parse_duration("P30D"), parse_duration("PT12H")
-    (datetime.timedelta(days=30), datetime.timedelta(seconds=43200))
-    """
-    m = _DURATION.match(text or "")
-    if not m or not any(m.groups()):
-        raise ValueError(f"not an ISO 8601 duration: {text!r}")
-    y, mo, w, d, h, mi, sec = (int(g or 0) for g in m.groups())
-    return timedelta(days=365 * y + 30 * mo + 7 * w + d, hours=h, minutes=mi, seconds=sec)
-
-
-def retention(query_text: str) -> timedelta | None:
-    """How long Data Kiosk keeps this query and its documents: the shortest
-    ``@resultRetention`` of the fields it selects (None if none says)."""
-    document = parse(query_text)
-    target = schema_for(document)
-    if target is None:
-        return None
-    schema = target[1]
-    info = TypeInfo(schema)
-    found: list[timedelta] = []
-
-    class Retentions(Visitor):
-        def enter_field(self, node, *_):
-            field = info.get_field_def()
-            for directive in getattr(getattr(field, "ast_node", None), "directives", None) or ():
-                if directive.name.value == "resultRetention":
-                    for arg in directive.arguments:
-                        if arg.name.value == "duration":
-                            found.append(parse_duration(arg.value.value))
-
-    visit(document, TypeInfoVisitor(info, Retentions()))
-    return min(found) if found else None
-
-
-# ---- text helpers -------------------------------------------------------------------
-
-def minify(text: str) -> str:
-    """The query with comments, commas and unnecessary whitespace removed: the
-    form whose length Data Kiosk limits (graphql-core's strip_ignored_characters).
-
-    >>> minify('query { a(x: 1, y: "b c", z: ["d", "e"]) # note\\n { f g } }')
-    'query{a(x:1 y:"b c" z:["d" "e"]){f g}}'
-    """
-    return strip_ignored_characters(text)
-
-
-def two_years_before(today: date) -> date:
-    """The oldest start date Data Kiosk accepts on ``today``.
-
-    >>> two_years_before(date(2026, 3, 1)), two_years_before(date(2028, 2, 29))
-    (datetime.date(2024, 3, 1), datetime.date(2026, 2, 28))
-    """
-    try:
-        return today.replace(year=today.year - MAX_YEARS_BACK)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - MAX_YEARS_BACK, day=28)
+# Schemas, minify, @resultRetention and the two-year rule are read in pipelines.spec.datakiosk.
 
 
 def _display(path: Path | str) -> str:

@@ -31,7 +31,6 @@ from typing import Any, Callable
 
 from graphql import GraphQLError, parse
 
-from pipelines.datakiosk_queries import minify
 from pipelines.sandbox.config import Context
 from pipelines.sandbox.errors import ApiError, invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
@@ -45,7 +44,8 @@ from pipelines.sandbox.validation import (
     parse_time,
     statuses,
 )
-from pipelines.spapi.datakiosk import MAX_QUERY_CHARS
+from pipelines.spec.datakiosk import minify, retention
+from pipelines.spec.models import MAX_QUERY_CHARS
 
 JSONL_CONTENT_TYPE = "application/x-ndjson; charset=UTF-8"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
@@ -59,7 +59,7 @@ def default_engine_factory(seller, vendor: bool):
 
 
 def compact_query(query: str) -> str:
-    """The query as Amazon counts its length (see pipelines.datakiosk_queries.minify);
+    """The query as Amazon counts its length (see pipelines.spec.datakiosk.minify);
     text that does not even parse is only collapsed, so it can still be measured."""
     try:
         return minify(query)
@@ -283,7 +283,6 @@ class DataKioskApi:
 
 def _retention(query: str) -> timedelta | None:
     try:
-        from pipelines.datakiosk_queries import retention
         return retention(query)
     except Exception:  # an invalid query ends FATAL; its error document keeps the default
         return None

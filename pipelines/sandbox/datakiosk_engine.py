@@ -27,14 +27,9 @@ from decimal import Decimal
 
 from graphql import GraphQLError, execute, parse, validate
 
-from pipelines.datakiosk_queries import (
-    MAX_QUERY_CHARS,
-    dataset_schemas,
-    minify,
-    schema_for,
-    two_years_before,
-)
 from pipelines.sandbox.seller import MARKETPLACES, OrderItem, Product, SyntheticSeller
+from pipelines.spec.datakiosk import dataset_schemas, minify, schema_for, two_years_before
+from pipelines.spec.models import MAX_QUERY_CHARS
 
 UTC = timezone.utc
 ZERO = Decimal(0)

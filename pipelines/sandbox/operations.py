@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.spapi.regions import USAGE_PLANS
 from pipelines.spec import SPEC_DIR
+from pipelines.spec.models import USAGE_PLANS
 
 MODELS_DIR = SPEC_DIR
 MODEL_FILES = {

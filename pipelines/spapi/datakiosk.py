@@ -33,6 +33,8 @@ from filelock import FileLock, Timeout
 from graphql import GraphQLError, parse
 from graphql.utilities import strip_ignored_characters
 
+from pipelines.spec.models import MAX_QUERY_CHARS  # createQuery's limit, as the official model states it
+
 from .documents import DocumentLocation
 from .errors import (
     DocumentError,
@@ -48,7 +50,6 @@ from .polling import wait_until_terminal
 log = logging.getLogger("pipelines.spapi")
 
 BASE = "/dataKiosk/2023-11-15"
-MAX_QUERY_CHARS = 8000  # createQuery: "at most 8000 characters after unnecessary whitespace is removed"
 DEFAULT_MAX_ACTIVE_QUERIES = 4
 ERROR_TEXT_LIMIT = 4000
 

@@ -1,8 +1,8 @@
 """SP-API endpoints, marketplaces and usage plans.
 
-Usage plans (rate in requests per second, burst) are parsed at import from the
-"Usage Plan" tables in the official models shipped in ``pipelines/spec/`` — the same
-files Amazon publishes — so they can never drift from a hand-typed copy.
+Usage plans (rate in requests per second, burst) are the ones the official
+models state (``pipelines.spec.models`` parses their "Usage Plan" tables; the
+sandbox reads the same), so they can never drift from a hand-typed copy.
 
 >>> REGIONS["eu"].endpoint
 'https://sellingpartnerapi-eu.amazon.com'
@@ -13,12 +13,9 @@ UsagePlan(rate=0.0167, burst=15)
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from pipelines.spec import SPEC_DIR
+from pipelines.spec.models import USAGE_PLANS, UsagePlan, load_model, parse_usage_plans  # noqa: F401 - the client's view
 
 LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
 
@@ -83,47 +80,3 @@ def region_of(marketplace_id: str) -> str | None:
     """Region name (na|eu|fe) serving a marketplace, or None when it is not in the table."""
     m = MARKETPLACES.get(marketplace_id)
     return m.region if m else None
-
-
-class UsagePlan(NamedTuple):
-    rate: float  # requests per second, sustained
-    burst: int  # bucket size
-
-
-MODEL_FILES = ("reports_2021-06-30.json", "dataKiosk_2023-11-15.json", "tokens_2021-03-01.json")
-
-# The first table row after "**Usage Plan:**": "| 0.0222 | 10 |".
-_PLAN_ROW = re.compile(r"\*\*Usage Plan:\*\*.*?\|\s*(\d+(?:\.\d+)?)\s*\|\s*(\d+)\s*\|", re.DOTALL)
-_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
-
-
-def load_model(name: str) -> dict:
-    """One official Swagger model from ``pipelines/spec``."""
-    return json.loads((SPEC_DIR / name).read_text("utf-8"))
-
-
-def parse_usage_plans(model: dict) -> dict[str, UsagePlan]:
-    """operationId -> UsagePlan for every operation of a Swagger model.
-
-    Raises ValueError when an operation's description has no usage-plan table.
-    """
-    plans: dict[str, UsagePlan] = {}
-    for path_item in model["paths"].values():
-        for method, op in path_item.items():
-            if method not in _HTTP_METHODS:
-                continue
-            match = _PLAN_ROW.search(op.get("description", ""))
-            if not match:
-                raise ValueError(f"operation {op['operationId']} has no Usage Plan table in its model")
-            plans[op["operationId"]] = UsagePlan(float(match.group(1)), int(match.group(2)))
-    return plans
-
-
-def _all_usage_plans() -> dict[str, UsagePlan]:
-    plans: dict[str, UsagePlan] = {}
-    for name in MODEL_FILES:
-        plans.update(parse_usage_plans(load_model(name)))
-    return plans
-
-
-USAGE_PLANS: dict[str, UsagePlan] = _all_usage_plans()
