@@ -19,6 +19,7 @@ timestamp_utc      ``2025-01-14 03:00:00 UTC``                 TIMESTAMPTZ
 timestamp_tzname   ``2021-08-15 20:35:17 PDT``                 TIMESTAMPTZ
 date               ``2025-01-14``                              DATE
 date_mdy           ``11/21/2023``                              DATE
+month              ``2024-03`` (the first of the month)        DATE
 =================  ==========================================  ==============
 
 >>> Column("Datum der Bestellung", "date", alias="order_date").name

@@ -25,6 +25,7 @@ KIND_TYPES: dict[str, str] = {
     "timestamp_tzname": "TIMESTAMPTZ",
     "date": "DATE",
     "date_mdy": "DATE",
+    "month": "DATE",
 }
 
 # Abbreviations seen in report timestamps (``2021-08-15 20:35:17 PDT``). They are
@@ -44,6 +45,7 @@ TZ_OFFSETS: dict[str, str] = {
 
 _UTC_FORMATS = "['%Y-%m-%d %H:%M:%S UTC', '%d.%m.%Y %H:%M:%S UTC', '%Y-%m-%dT%H:%M:%S UTC']"
 _MDY_FORMATS = "['%m/%d/%Y', '%m/%Y']"
+_MONTH_FORMAT = "'%Y-%m'"
 _TZNAME_RE = r"^(.*[0-9])\s+([A-Za-z][A-Za-z_/+\-0-9]*)$"
 
 
@@ -97,4 +99,6 @@ def convert_sql(expr: str, kind: str, *, strict: bool = True) -> str:
         return _tzname_sql(v, cast)
     if kind == "date_mdy":
         return f"CAST({strptime}({v}, {_MDY_FORMATS}) AS DATE)"
+    if kind == "month":  # '2024-03' -> 2024-03-01
+        return f"CAST({strptime}({v}, {_MONTH_FORMAT}) AS DATE)"
     return f"{cast}({v} AS {t})"

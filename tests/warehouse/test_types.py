@@ -34,6 +34,7 @@ def convert(raw: str, kind: str, strict: bool = True):
     ("2025-01-14", "date", date(2025, 1, 14)),
     ("11/21/2023", "date_mdy", date(2023, 11, 21)),
     ("11/2023", "date_mdy", date(2023, 11, 1)),
+    ("2024-03", "month", date(2024, 3, 1)), ("2023-12", "month", date(2023, 12, 1)),
     ("", "int", None), ("", "text", None), ("", "timestamp_tzname", None),
 ])
 def test_kind_converts(raw, kind, expected):
@@ -42,7 +43,8 @@ def test_kind_converts(raw, kind, expected):
 
 @pytest.mark.parametrize("raw,kind", [("abc", "int"), ("1.2.3", "decimal"), ("maybe", "bool"),
                                       ("2021-08-15 20:35:17 XYZ", "timestamp_tzname"),
-                                      ("13/45/2023", "date_mdy"), ("yesterday", "timestamptz")])
+                                      ("13/45/2023", "date_mdy"), ("yesterday", "timestamptz"),
+                                      ("2024-13", "month"), ("2024-03-05", "month"), ("03/2024", "month")])
 def test_bad_value_raises_strict_and_is_null_when_probing(raw, kind):
     with pytest.raises(duckdb.Error):
         convert(raw, kind)
