@@ -40,8 +40,15 @@ class SpApiConfig:
     lwa_endpoint: str | None = None  # overrides https://api.amazon.com/auth/o2/token
     user_agent: str = field(default_factory=default_user_agent)
     timeout: float = 30.0  # seconds, per HTTP call (connect/read/write/pool)
-    max_retries: int = 8  # retries after the first attempt (429, 5xx, transport errors)
-    max_retry_seconds: float = 600.0  # total time budget of one call's retries
+    # One budget per call, covering the LWA exchange it triggers: at most
+    # max_retries + 1 attempts (429, 5xx, transport errors) within max_retry_seconds.
+    max_retries: int = 5
+    max_retry_seconds: float = 120.0
+    lwa_timeout: float = 10.0  # seconds, per LWA token request
+    # LWA failing max_retries + 1 times in a row, or for this long, is declared down
+    # (every call of the account then fails at once, for as long again); credentials
+    # LWA refuses (invalid_grant, invalid_client) likewise.
+    lwa_outage_seconds: float = 60.0
     poll_initial: float = 2.0  # first wait between status polls, seconds
     poll_max: float = 60.0  # longest wait between status polls
     poll_timeout: float = 4 * 3600.0  # give up waiting for a report/query after this long
@@ -50,6 +57,8 @@ class SpApiConfig:
     # Folder holding the usage-plan buckets shared by every process of this account
     # (None: per process). The Dagster resource sets it next to the warehouse.
     rate_limit_dir: Path | None = None
+    # The variables holding (client id, client secret, refresh token), named in error messages.
+    credential_vars: tuple[str, str, str] = ("SPAPI_CLIENT_ID", "SPAPI_CLIENT_SECRET", "SPAPI_REFRESH_TOKEN")
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:
@@ -63,7 +72,8 @@ class SpApiConfig:
             value = getattr(self, name)
             if value is not None and urlsplit(value).scheme not in ("http", "https"):
                 raise ConfigError(f"{name}={value!r} must be an http(s) URL")
-        for name in ("timeout", "max_retry_seconds", "poll_initial", "poll_max", "poll_timeout"):
+        for name in ("timeout", "max_retry_seconds", "lwa_timeout", "lwa_outage_seconds", "poll_initial",
+                     "poll_max", "poll_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)!r}")
         if self.max_retries < 0:
@@ -77,6 +87,16 @@ class SpApiConfig:
     @property
     def token_endpoint(self) -> str:
         return self.lwa_endpoint or LWA_ENDPOINT
+
+    @property
+    def lwa_host(self) -> str:
+        """Host (and port, if any) of the LWA endpoint, for messages: never credentials in the URL.
+
+        >>> SpApiConfig("id", "s", "r", lwa_endpoint="http://user:pw@127.0.0.1:9/auth/o2/token").lwa_host
+        '127.0.0.1:9'
+        """
+        url = urlsplit(self.token_endpoint)
+        return f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *,
@@ -112,5 +132,6 @@ class SpApiConfig:
             client_secret=required(credential_vars[1]),
             refresh_token=required(credential_vars[2]),
             region=region,
+            credential_vars=tuple(credential_vars),
             **overrides,
         )

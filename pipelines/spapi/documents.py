@@ -29,6 +29,7 @@ Downloads never send the SP-API access token: the URL carries its own signature.
 from __future__ import annotations
 
 import codecs
+import errno
 import logging
 import os
 import re
@@ -206,7 +207,10 @@ class Utf8Sink:
         self._out.close()
 
     def abort(self) -> None:
-        self._out.close()
+        try:
+            self._out.close()
+        except OSError:
+            pass  # flushing the buffer fails again on a full disk; the file is deleted anyway
 
 
 class _TransientDownload(DocumentError):
@@ -255,10 +259,13 @@ def _download_once(http: httpx.Client, location: DocumentLocation, dest: Path, t
             sink.close()
         os.replace(tmp, dest)
         return Downloaded(dest, sink.label, content_type, received)
-    except BaseException:
+    except BaseException as exc:
         if sink is not None:
             sink.abort()
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise DocumentError(f"no space left on device writing the document {dest} (as {tmp.name}); "
+                                f"free space on that disk") from exc
         raise
 
 
@@ -301,6 +308,7 @@ def download(
         what=f"download to {dest.name}",
         should_retry=lambda e: isinstance(e, (ExpiredUrlError, _TransientDownload, TruncatedDocumentError)),
         max_retries=max_retries, max_seconds=max_seconds, base=base, cap=cap, sleep=sleep, clock=clock,
+        count_attempt_time=False,  # the budget bounds the waits: a big document may stream for longer
     )
     result = policy(attempt)
     log.info("downloaded document to %s (%s, %d bytes received)", dest.name, result.charset, result.compressed_bytes)

@@ -27,7 +27,11 @@ class SpApiError(SpApiClientError):
     ``message`` and ``details``; ``errors`` keeps every entry.
     """
 
-    retry_now = False  # set on a 403 "token expired" answer: retry at once with a fresh token
+    # Hints to the retry policy: ``retry_after`` caps the wait before the next attempt
+    # (0 = at once, e.g. with a fresh token after a 403 "token expired"); ``final``
+    # says no retry can help (LWA declared down, credentials refused).
+    retry_after: float | None = None
+    final = False
 
     def __init__(
         self,
@@ -48,6 +52,11 @@ class SpApiError(SpApiClientError):
         self.errors = errors or []
         super().__init__(self._text())
 
+    def add_detail(self, text: str) -> None:
+        """Append what a person can do about this error to its details (and message)."""
+        self.details = f"{self.details}; {text}" if self.details else text
+        self.args = (self._text(),)
+
     def _text(self) -> str:
         where = f"{self.operation} failed" if self.operation else "SP-API call failed"
         what = f"HTTP {self.status} {self.code}" if self.status is not None else self.code
@@ -60,7 +69,8 @@ class SpApiError(SpApiClientError):
 
 
 class AuthError(SpApiError):
-    """Login with Amazon refused the credentials, or SP-API denied access (HTTP 401/403)."""
+    """Login with Amazon refused the credentials or could not be reached, or SP-API
+    denied access (HTTP 401/403)."""
 
 
 class ThrottledError(SpApiError):
@@ -69,6 +79,10 @@ class ThrottledError(SpApiError):
 
 class PollTimeoutError(SpApiClientError):
     """A report or query did not reach a terminal status within the poll timeout."""
+
+
+FATAL_ADVICE = ("the window may be too wide or too far back, or the report not available for this "
+                "marketplace or account; retry later, or narrow the window")
 
 
 class ReportFatalError(SpApiClientError):
@@ -82,7 +96,7 @@ class ReportFatalError(SpApiClientError):
             reason = f"Amazon's error document says: {error_text}"
         else:
             reason = "Amazon returned no error document (no reportDocumentId)"
-        super().__init__(f"report {report_id} ({report_type}) ended FATAL. {reason}")
+        super().__init__(f"report {report_id} ({report_type}) ended FATAL: {FATAL_ADVICE}. {reason}")
 
 
 class ReportCancelledError(SpApiClientError):

@@ -7,11 +7,14 @@ Each call of :meth:`SpApiClient.request`:
 - adopts the rate in ``x-amzn-RateLimit-Limit`` when Amazon sends it;
 - retries 429, 500, 502, 503, 504 and transport errors with exponential
   backoff and full jitter, bounded by ``max_retries`` and ``max_retry_seconds``
-  (a 429 also drains the bucket, so the client slows down);
+  (a 429 also drains the bucket, so the client slows down). This one budget
+  covers the LWA exchange a call triggers: each attempt asks LWA at most once,
+  and the token is got before the rate-limit slot, so an LWA outage spends no quota;
 - on a 403 that says the access token is invalid/expired, gets a new token and
   retries once;
 - turns an error response into SpApiError (AuthError for 401/403,
-  ThrottledError for 429) with code, message, details and x-amzn-RequestId.
+  ThrottledError for 429) with code, message, details, x-amzn-RequestId and
+  what a person can do about it.
 
 Logs carry operation, status and request id — never tokens or secrets.
 """
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -32,6 +36,7 @@ from .auth import PROCESS_TOKEN_CACHE, LwaTokenProvider, RestrictedDataTokens, T
 from .config import SpApiConfig
 from .errors import AuthError, SpApiError, ThrottledError
 from .ratelimit import RateLimiter, shared_limiter
+from .regions import USAGE_PLANS
 from .retry import retrying
 
 log = logging.getLogger("pipelines.spapi")
@@ -60,17 +65,37 @@ def error_from_response(resp: httpx.Response, operation: str) -> SpApiError:
         message = (resp.text or resp.reason_phrase or "")[:300].strip()
         details = None
     cls = {401: AuthError, 403: AuthError, 429: ThrottledError}.get(resp.status_code, SpApiError)
-    if cls is AuthError and not any(w in f"{message} {details}".lower() for w in _TOKEN_WORDS):
-        details = (details + "; " if details else "") + (
-            "check that the app has the role this operation needs and that the endpoint's region "
-            "matches the seller's marketplaces")
     return cls(resp.status_code, code, message, details, resp.headers.get("x-amzn-RequestId"), operation, errors)
+
+
+def access_denied_hint(config: SpApiConfig) -> str:
+    """What to do about a 401/403 that is not about the access token itself."""
+    host = urlsplit(config.api_endpoint).hostname
+    return ("the app may lack the SP-API role this operation needs (e.g. Brand Analytics, Selling Partner "
+            "Insights, Finance and Accounting): add it to the app in Developer Central and have the seller "
+            f"re-authorize; or the seller's account is not in region {config.region} ({host}): check "
+            "SPAPI_REGION (or the account's region in the accounts file)")
+
+
+def throttle_hint(operation: str, attempts: int, seconds: float, rate: float | None) -> str:
+    """What to do about a call still throttled after its whole budget."""
+    plan = USAGE_PLANS.get(operation)
+    quota = (f"{operation}'s usage plan allows {rate if rate else plan.rate:g} requests/s (burst {plan.burst})"
+             if plan else f"{operation} has no published usage plan")
+    return (f"still throttled after {attempts} attempts over {seconds:.0f}s; {quota}. Another process may be "
+            "spending this account's quota (another Dagster run or step, or another tool using the same "
+            "seller authorization): lower the `spapi` concurrency pool, or retry later")
 
 
 def is_token_problem(err: SpApiError) -> bool:
     """True when a 403 says the access token itself is invalid or expired (worth a fresh token)."""
     text = f"{err.message} {err.details or ''}".lower()
-    return err.status == 403 and "token" in text and any(w in text for w in _TOKEN_WORDS)
+    return err.status == 403 and "token" in text and _mentions_token(err)
+
+
+def _mentions_token(err: SpApiError) -> bool:
+    text = f"{err.message} {err.details or ''}".lower()
+    return any(w in text for w in _TOKEN_WORDS)
 
 
 def amz_date(now: datetime | None = None) -> str:
@@ -111,8 +136,7 @@ class SpApiClient:
             limiter = (RateLimiter(clock=clock, sleep=sleep) if custom_time
                        else shared_limiter(self.account_key, config.rate_limit_dir))
         self.limiter = limiter
-        self.tokens = LwaTokenProvider(config, self._http, clock=clock, sleep=sleep,
-                                       cache=token_cache or PROCESS_TOKEN_CACHE)
+        self.tokens = LwaTokenProvider(config, self._http, clock=clock, cache=token_cache or PROCESS_TOKEN_CACHE)
         self.restricted = RestrictedDataTokens(self.request, clock=clock)
 
     # -- lifecycle -----------------------------------------------------------------
@@ -144,11 +168,15 @@ class SpApiClient:
         url = self.config.api_endpoint + path
         query = _query(params)
         reauthed = False
+        attempts = 0
 
         def attempt() -> dict | None:
-            nonlocal reauthed
+            nonlocal reauthed, attempts
+            attempts += 1
+            if access_token is None:
+                self.tokens.token()  # fail fast while LWA is failing, before spending the operation's quota
             self.limiter.acquire(operation_id)
-            token = access_token or self.tokens.token()
+            token = access_token or self.tokens.token()  # cached unless it ran out during the wait
             headers = {"x-amz-access-token": token, "x-amz-date": amz_date(), "accept": "application/json"}
             try:
                 resp = self._http.request(method, url, params=query, json=json, headers=headers)
@@ -168,18 +196,27 @@ class SpApiClient:
             if access_token is None and not reauthed and is_token_problem(err):
                 reauthed = True
                 self.tokens.invalidate(token)
-                err.retry_now = True
+                err.retry_after = 0.0
+            elif isinstance(err, AuthError) and not _mentions_token(err):
+                err.add_detail(access_denied_hint(self.config))
             raise err
 
         cfg = self.config
+        started = self.clock()
         policy = retrying(
             what=operation_id,
             should_retry=lambda e: isinstance(e, SpApiError)
-            and (e.status is None or e.status in RETRYABLE_STATUS or getattr(e, "retry_now", False)),
+            and (e.status is None or e.status in RETRYABLE_STATUS or e.retry_after == 0.0),
             max_retries=cfg.max_retries, max_seconds=cfg.max_retry_seconds,
             base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=self.clock,
         )
-        return policy(attempt)
+        try:
+            return policy(attempt)
+        except ThrottledError as err:
+            bucket = self.limiter.bucket(operation_id)
+            err.add_detail(throttle_hint(operation_id, attempts, self.clock() - started,
+                                         bucket.rate if bucket else None))
+            raise
 
     # -- documents -------------------------------------------------------------------
     def download(self, locate: Callable[[], documents.DocumentLocation], dest: Path) -> documents.Downloaded:
