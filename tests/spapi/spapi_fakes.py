@@ -74,6 +74,7 @@ class FakeAmazon:
         self.valid_tokens: set[str] = set()
         self.expired_tokens: set[str] = set()
         self.lwa_queue: deque = deque()
+        self.lwa_down: Callable[[httpx.Request], httpx.Response] | None = None  # answers every LWA request
         self.docs: dict[str, deque] = {}
         self._ids = itertools.count(1)
 
@@ -157,6 +158,8 @@ class FakeAmazon:
                         "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         if self.lwa_queue:
             return self.lwa_queue.popleft()
+        if self.lwa_down is not None:
+            return self.lwa_down(request)
         token = f"Atza|access-{next(self._ids)}"
         self.valid_tokens.add(token)
         return httpx.Response(200, json={"access_token": token, "token_type": "bearer",
