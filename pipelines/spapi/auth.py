@@ -190,9 +190,10 @@ class LwaTokenProvider:
 
     def _declared_down(self, last: AuthError, count: int, seconds: float) -> AuthError:
         cfg = self._config
+        reason = last.message.split(f"{cfg.lwa_host} ", 1)[-1]  # "unreachable (ConnectError)"
         err = AuthError(last.status, last.code,
                         f"Login with Amazon at {cfg.lwa_host} failed {count} times in a row over {seconds:.0f}s "
-                        f"(last: {last.message}); every call of this account now fails at once for "
+                        f"(last: {reason}); every call of this account now fails at once for "
                         f"{cfg.lwa_outage_seconds:.0f}s", self._network_hint(), last.request_id, LWA_OPERATION)
         err.final = True
         log.error("Login with Amazon at %s declared down after %d failed requests", cfg.lwa_host, count)
@@ -245,7 +246,7 @@ class LwaTokenProvider:
         if hint:
             message = f"{hint} (LWA said: {description})"
         elif resp.status_code in RETRYABLE_LWA_STATUS:
-            message = f"Login with Amazon at {cfg.lwa_host} is failing ({description})"
+            message = f"Login with Amazon at {cfg.lwa_host} answered HTTP {resp.status_code} ({description})"
             details = self._network_hint()
         else:
             message = f"Login with Amazon at {cfg.lwa_host} refused the token request: {description}"

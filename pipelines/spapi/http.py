@@ -169,6 +169,8 @@ class SpApiClient:
         query = _query(params)
         reauthed = False
         attempts = 0
+        cfg = self.config
+        started = self.clock()
 
         def attempt() -> dict | None:
             nonlocal reauthed, attempts
@@ -193,6 +195,9 @@ class SpApiClient:
             log.warning("%s -> HTTP %s %s (request id %s)", operation_id, resp.status_code, err.code, request_id)
             if resp.status_code == 429:
                 self.limiter.throttled(operation_id)
+                bucket = self.limiter.bucket(operation_id)
+                if bucket and self.clock() - started + 1 / bucket.rate >= cfg.max_retry_seconds:
+                    err.final = True  # the usage plan allows no other attempt within the budget
             if access_token is None and not reauthed and is_token_problem(err):
                 reauthed = True
                 self.tokens.invalidate(token)
@@ -201,8 +206,6 @@ class SpApiClient:
                 err.add_detail(access_denied_hint(self.config))
             raise err
 
-        cfg = self.config
-        started = self.clock()
         policy = retrying(
             what=operation_id,
             should_retry=lambda e: isinstance(e, SpApiError)

@@ -282,6 +282,19 @@ def test_a_throttling_storm_names_the_operation_its_rate_and_the_shared_quota(fa
     assert "Another process may be spending this account's quota" in text and "`spapi` concurrency pool" in text
 
 
+def test_a_throttled_slow_operation_stops_when_its_plan_allows_no_attempt_within_the_budget(fake, shipped, ftime):
+    """createReport may be sent once a minute: after a 429 the bucket makes the next attempt
+    wait that minute, so 120 s hold three attempts, and the call ends inside its budget."""
+    fake.defaults["createReport"] = lambda request: err(429, "QuotaExceeded", "You exceeded your quota")
+    start = ftime.now
+    with pytest.raises(ThrottledError, match="still throttled after 3 attempts") as info:
+        shipped.request("createReport", "POST", "/reports/2021-06-30/reports",
+                        json={"reportType": ORDERS, "marketplaceIds": [US]})
+    assert fake.ops().count("createReport") == 3
+    assert ftime.now - start <= 120.0
+    assert "createReport's usage plan allows 0.0167 requests/s (burst 15)" in str(info.value)
+
+
 def test_403_names_the_role_and_the_region(fake, shipped):
     fake.on("getReport", err(403, "Unauthorized", "Access to requested resource is denied.", request_id="rid-403"))
     with pytest.raises(AuthError) as info:
