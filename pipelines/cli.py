@@ -4,6 +4,10 @@
 and data/sandbox.duckdb) and prints what landed. ``sync`` does the same against
 whatever the environment configures (real credentials included), for a range
 of days, without a Dagster daemon.
+
+What goes wrong is said in one line on stderr, without a traceback: a setting
+to fix (exit 2) or why the sync failed (exit 1). ``--debug`` or
+``SPAPI_DEBUG=1`` adds tracebacks and Dagster's full event log.
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ import logging
 import os
 import sys
 import time
+import traceback
 from datetime import date, timedelta
 
 from pipelines.config import CREDENTIAL_VARS, Settings
+from pipelines.spapi.errors import ConfigError
 from pipelines.warehouse import Warehouse, publish_path
 
 SANDBOX_BANNER = """\
@@ -30,15 +36,19 @@ SANDBOX_BANNER = """\
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def run_sync(days: int, end: date | None = None) -> tuple[dict[str, int], list[str]]:
+def run_sync(days: int, end: date | None = None, debug: bool = False) -> tuple[dict[str, int], list[str]]:
     """Materialize every source for the last ``days`` days (ending yesterday), then
     every model. Returns the row count of each landed table and the failed checks."""
-    from dagster import AssetSelection, DagsterInstance, materialize
+    from dagster import AssetSelection, DagsterInstance
 
     from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
     from pipelines.definitions import build_definitions
+    from pipelines.resources import client_config
 
     settings = Settings.from_env()
+    for account in settings.accounts:  # credentials and endpoints: fail now, not inside a run
+        if account.credential_vars is not None:
+            client_config(settings, account)
     if settings.sandbox:
         print(SANDBOX_BANNER.format(path=settings.warehouse_path, vars=", ".join(CREDENTIAL_VARS)), flush=True)
     defs = build_definitions(settings)
@@ -60,12 +70,58 @@ def run_sync(days: int, end: date | None = None) -> tuple[dict[str, int], list[s
         for label, selected, tags in steps:
             t0 = time.monotonic()
             print(f"-> {label}: {len(selected)} assets", flush=True)
-            result = materialize(assets, resources=resources, instance=instance, tags=tags,
-                                 selection=AssetSelection.assets(*selected), run_config=QUIET)
+            result = _materialize(assets, resources, instance, tags, AssetSelection.assets(*selected), debug)
             failed_checks += [f"{c.asset_key.to_user_string()}.{c.check_name} {dict((k, v.value) for k, v in c.metadata.items())}"
                               for c in result.get_asset_check_evaluations() if not c.passed]
             print(f"   done in {time.monotonic() - t0:.1f}s", flush=True)
     return landed_tables(settings), failed_checks
+
+
+def _materialize(assets, resources, instance, tags, selection, debug: bool):
+    """``dagster.materialize``, with Dagster's events printed one line each on stdout
+    (no stack traces) unless ``debug``."""
+    from dagster import Definitions, define_asset_job
+
+    defs = Definitions(assets=assets, resources=resources, jobs=[define_asset_job("spapi_sync", selection=selection)],
+                       loggers=None if debug else {"console": _one_line_console()})
+    return defs.resolve_job_def("spapi_sync").execute_in_process(run_config=QUIET, instance=instance, tags=tags)
+
+
+def _one_line_console_logger(init_context) -> logging.Logger:
+    logger = logging.Logger("dagster", level=init_context.logger_config["log_level"])
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    return logger
+
+
+class OneLineFormatter(logging.Formatter):
+    """A Dagster event as one line: its summary and, for a failure, the error that caused it."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = record.message.split("\n", 1)[0]
+        error = getattr(getattr(getattr(record, "dagster_event", None), "event_specific_data", None), "error", None)
+        if error is not None:
+            record.message += f" {_user_error(error)}"
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:
+        return ""
+
+
+def _user_error(error) -> str:
+    """The first error in a Dagster error chain that is not Dagster's own wrapper."""
+    while error.cls_name and error.cls_name.startswith("Dagster") and (error.cause or error.context):
+        error = error.cause or error.context
+    message = error.message.strip().splitlines()[0] if error.message.strip() else ""
+    return f"{error.cls_name}: {message.split(': ', 1)[-1]}" if error.cls_name else message
+
+
+def _one_line_console():
+    from dagster import Field, logger
+
+    return logger({"log_level": Field(str, is_required=False, default_value="INFO")},
+                  description="Dagster events, one line each on stdout")(_one_line_console_logger)
 
 
 def landed_tables(settings: Settings) -> dict[str, int]:
@@ -80,21 +136,68 @@ def print_tables(counts: dict[str, int]) -> None:
         print(f"{name.ljust(width)}  {rows:>8,}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spapi-sync", description=__doc__.splitlines()[0])
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line, like every other error of the command."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days >= 1, got {text!r}")
+    return days
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="spapi-sync", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true",
+                        help="on failure, print tracebacks and Dagster's full event log (also: SPAPI_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="sync the last days from the local sandbox into data/sandbox.duckdb")
-    demo.add_argument("--days", type=int, default=7)
-    sync = sub.add_parser("sync", help="sync the last N days (ending yesterday) with the configured account")
-    sync.add_argument("--days", type=int, default=3)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="sync the last days from the local sandbox into data/sandbox.duckdb")
+    demo.add_argument("--days", type=_days, default=7)
+    sync = sub.add_parser("sync", parents=[common],
+                          help="sync the last N days (ending yesterday) with the configured account")
+    sync.add_argument("--days", type=_days, default=3)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed
+        return int(exc.code or 0)
+    debug = args.debug or os.environ.get("SPAPI_DEBUG", "") not in ("", "0")
+    logging.basicConfig(level=logging.INFO if debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(args, debug)
+    except KeyboardInterrupt:
+        print("spapi-sync: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        config = _config_error(exc)
+        if config is not None:
+            print(f"spapi-sync: {config}", file=sys.stderr)
+            return 2
+        print(f"sync failed: {_cause(exc)}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, debug: bool) -> int:
     if args.command == "demo" and any(os.environ.get(v) for v in CREDENTIAL_VARS):
-        print("demo runs on the local sandbox only; unset SPAPI_CLIENT_ID/SECRET/REFRESH_TOKEN "
-              "or use `spapi-sync sync`", file=sys.stderr)
-        return 2
+        raise ConfigError("demo runs on the local sandbox only; unset SPAPI_CLIENT_ID/SECRET/REFRESH_TOKEN "
+                          "or use `spapi-sync sync`")
     t0 = time.monotonic()
-    counts, failed_checks = run_sync(args.days)
+    counts, failed_checks = run_sync(args.days, debug=debug)
     print_tables(counts)
     empty = [n for n, c in counts.items() if c == 0]
     for failed in failed_checks:
@@ -104,6 +207,28 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(counts.values()):,} rows" + (f"; EMPTY: {', '.join(empty)}" if empty else "")
           + f"\nwarehouse: {settings.warehouse_path}   BI copy: {publish_path(settings.warehouse_path)}")
     return 0
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps: Dagster's ``user_exception``, then causes and contexts."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = (getattr(exc, "user_exception", None) or exc.__cause__
+               or (None if exc.__suppress_context__ else exc.__context__))
+    return chain
+
+
+def _config_error(exc: BaseException) -> str | None:
+    """The message of the ConfigError behind ``exc`` (raised directly or wrapped by Dagster), if any."""
+    return next((str(e) for e in _chain(exc) if isinstance(e, ConfigError)), None)
+
+
+def _cause(exc: BaseException) -> str:
+    """The first error in the chain that is not Dagster's wrapper, with its notes, on one line."""
+    cause = next((e for e in _chain(exc) if not type(e).__module__.startswith("dagster")), exc)
+    text = " ".join([str(cause).strip() or type(cause).__name__, *getattr(cause, "__notes__", [])])
+    return f"{type(cause).__name__}: {' '.join(text.split())}"
 
 
 if __name__ == "__main__":

@@ -29,11 +29,12 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pipelines.spapi.errors import ConfigError
 from pipelines.spapi.regions import region_of
+from pipelines.workfiles import work_root
 
 CREDENTIAL_VARS = ("SPAPI_CLIENT_ID", "SPAPI_CLIENT_SECRET", "SPAPI_REFRESH_TOKEN")
 REGIONS = ("na", "eu", "fe")
@@ -43,6 +44,8 @@ ACCOUNT_TYPES = ("seller", "vendor")
 ACCOUNT_FILE_KEYS = ("name", "region", "marketplace_ids", "account_type", "client_id_env",
                      "client_secret_env", "refresh_token_env")
 DATA_DIR = Path(os.environ.get("SPAPI_DATA_DIR", "data"))
+# Oldest SPAPI_START_DATE accepted: an older one is a typo (1025 for 2025), not history to sync.
+MAX_HISTORY_YEARS = 20
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class Settings:
 
     def accounts_of(self, account_type: str) -> list[Account]:
         return [a for a in self.accounts if a.account_type == account_type]
+
+    @property
+    def work_dir(self) -> Path:
+        """Where runs keep their work files (decoded documents, the BI copy being built)."""
+        return work_root(self.warehouse_path)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -167,13 +175,32 @@ def _account_type(value: str, setting: str) -> str:
     return kind
 
 
-def _parse_start(value: str | None) -> date:
+def _parse_start(value: str | None, today: date | None = None) -> date:
     """SPAPI_START_DATE (YYYY-MM-DD); default: January 1st of last year. The
     default moves once a year only, so every process of a deployment sees the
-    same partitions; set SPAPI_START_DATE to pin it."""
+    same partitions; set SPAPI_START_DATE to pin it.
+
+    The first daily partition must be a past day (partitions are UTC days, the
+    last one is yesterday) and at most MAX_HISTORY_YEARS back.
+
+    >>> _parse_start("2026-03-01", today=date(2026, 3, 1))
+    Traceback (most recent call last):
+    ...
+    pipelines.spapi.errors.ConfigError: SPAPI_START_DATE='2026-03-01' is not a past day (today is 2026-03-01 UTC); the first partition must be yesterday or earlier, e.g. 2025-01-01
+    """
+    today = today or datetime.now(timezone.utc).date()
     if not value:
-        return date(date.today().year - 1, 1, 1)
+        return date(today.year - 1, 1, 1)
     try:
-        return date.fromisoformat(value.strip())
+        start = date.fromisoformat(value.strip())
     except ValueError:
         raise ConfigError(f"SPAPI_START_DATE={value!r} is not a date; expected YYYY-MM-DD, e.g. 2025-01-01") from None
+    example = date(today.year - 1, 1, 1).isoformat()
+    if start >= today:
+        raise ConfigError(f"SPAPI_START_DATE={value!r} is not a past day (today is {today} UTC); the first "
+                          f"partition must be yesterday or earlier, e.g. {example}")
+    oldest = date(today.year - MAX_HISTORY_YEARS, 1, 1)
+    if start < oldest:
+        raise ConfigError(f"SPAPI_START_DATE={value!r} is more than {MAX_HISTORY_YEARS} years back; "
+                          f"use {oldest} or later, e.g. {example}")
+    return start

@@ -25,6 +25,7 @@ from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
 from pipelines.sync import SyncResult, Target
 from pipelines.warehouse import Warehouse
+from pipelines.workfiles import folder_for
 
 log = logging.getLogger("pipelines.resources")
 
@@ -131,7 +132,7 @@ class SpApiResource(ConfigurableResource):
         rows land, then AccountsFailed names every account that failed and why."""
         settings = self.settings
         wh = warehouse.warehouse()
-        apis = [AccountApi(a, shared_client(settings, a), Target(wh, a.name, self.source))
+        apis = [AccountApi(a, shared_client(settings, a), Target(wh, a.name, self.source, folder_for(wh.path)))
                 for a in settings.accounts_of(account_type)]
         results, failures = [], []
         with ThreadPoolExecutor(max_workers=max(1, len(apis))) as pool:

@@ -248,15 +248,26 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
         rows = 0
         if source is not None:
             kinds = {n: _kind_for(c, existing, declared) for n, c in wanted.items()}
-            rows = _insert(con, table, source, kinds, lineage, path)
+            rows = _insert(con, table, source, kinds, lineage, path, fmt)
         _commit(con)
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(con, exc)
         raise
     return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table)
 
 
-def _insert(con, table: str, source: Source, kinds: dict[str, str], lineage: Lineage, path: Path) -> int:
+def _rollback(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:
+    """Roll back after ``exc``. When a COMMIT fails (a full disk, say) DuckDB has
+    already ended the transaction and ROLLBACK fails too: ``exc`` stays the error
+    raised, since it names the cause, and gets the ROLLBACK's failure as a note."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as failed:
+        exc.add_note(f"ROLLBACK after it failed too: {str(failed).splitlines()[0]}")
+
+
+def _insert(con, table: str, source: Source, kinds: dict[str, str], lineage: Lineage, path: Path,
+            fmt: str) -> int:
     landed = [n for n in kinds if n in source.fields]
     exprs = [source.fields[n] if n in source.native else convert_sql(source.fields[n], kinds[n])
              for n in landed]
@@ -271,19 +282,22 @@ def _insert(con, table: str, source: Source, kinds: dict[str, str], lineage: Lin
     except _PARSE_ERRORS as exc:
         con.execute("ROLLBACK")
         con.execute("BEGIN TRANSACTION")  # the caller's ROLLBACK still has a transaction to end
-        raise _explain(con, table, source, {n: kinds[n] for n in landed}, path, exc) from exc
+        raise _explain(con, table, source, {n: kinds[n] for n in landed}, path, fmt, exc) from exc
 
 
 _LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
+QUOTED_LINE_CHARS = 300  # how much of the offending line an error quotes
 
 
-def _explain(con, table: str, source: Source, kinds: dict[str, str], path: Path,
+def _explain(con, table: str, source: Source, kinds: dict[str, str], path: Path | Sequence[Path], fmt: str,
              exc: Exception) -> MalformedReportError:
-    """Find the first value that does not convert (one extra scan, only after a failure)."""
+    """Find the first value that does not convert (one extra scan, only after a failure)
+    and quote its line: the document is a temporary file, gone when the error is read."""
     lines = str(exc).splitlines()
-    # DuckDB's CSV errors also quote the original line: left out, it may hold PII.
+    # DuckDB's CSV errors also quote the original line: left out, the error quotes it once, truncated.
     message = "; ".join([lines[0]] + [ln for ln in lines[1:] if ln.startswith("Expected Number of Columns")])
     checked = [n for n, k in kinds.items() if k != "text" and n not in source.native]
+    line = hit = None
     if checked:
         items = ", ".join(
             f"{{'c': '{n}', 'v': CAST({source.fields[n]} AS VARCHAR), "
@@ -296,10 +310,49 @@ def _explain(con, table: str, source: Source, kinds: dict[str, str], path: Path,
             hit = con.execute(sql).fetchone()
         except duckdb.Error:
             hit = None  # the reader itself fails (malformed row): report DuckDB's message
-        if hit:
-            column, value, row = hit
-            return MalformedReportError(table, f"does not convert to {duckdb_type(kinds[column])} ({message})",
-                                        column=column, value=value, line=row + source.line_offset,
-                                        path=str(path))
-    m = _LINE_RE.search(str(exc))
-    return MalformedReportError(table, message, line=int(m.group(1)) if m else None, path=str(path))
+    if hit:
+        column, value, row = hit
+        line = row + source.line_offset
+    else:
+        m = _LINE_RE.search(str(exc))
+        line = int(m.group(1)) if m else None
+    if fmt == "json":  # rows are the records of one array, not lines: quote the record
+        document, text = Path(path), _json_record(con, source, line)
+    else:
+        document, text = _document_line(path, line)
+    if hit:
+        return MalformedReportError(table, f"does not convert to {duckdb_type(kinds[column])} ({message})",
+                                    column=column, value=value, line=line, path=str(document), text=text)
+    return MalformedReportError(table, message, line=line, path=str(document), text=text)
+
+
+def _document_line(path: Path | Sequence[Path], line: int | None) -> tuple[Path, str | None]:
+    """The document holding ``line`` (counted across the documents of a multi-page
+    landing, in order) and that line's text, truncated; None if there is no such line."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if line is None or line < 1:
+        return paths[0], None
+    remaining = line
+    for document in paths:
+        with open(document, "rb") as fh:
+            for raw in fh:
+                remaining -= 1
+                if remaining == 0:
+                    return document, _truncate(raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
+    return paths[0], None
+
+
+def _json_record(con, source: Source, row: int | None) -> str | None:
+    """Record ``row`` of a JSON document, as DuckDB read it (the declared fields), truncated."""
+    if row is None:
+        return None
+    try:
+        found = con.execute(f"SELECT CAST(to_json(src.r) AS VARCHAR) FROM ({source.sql}) src "
+                            f"WHERE _row_number = ?", [row]).fetchone()
+    except duckdb.Error:
+        return None
+    return _truncate(found[0]) if found else None
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= QUOTED_LINE_CHARS else text[:QUOTED_LINE_CHARS] + "..."

@@ -19,7 +19,8 @@ import duckdb
 
 from ..catalog import Column
 from . import landing
-from .errors import WarehouseBusyError
+from ..workfiles import folder_for
+from .errors import WarehouseBusyError, WarehouseDiskFullError, is_disk_full
 from .landing import LandResult, Lineage, Replace, check_table_name, table_types
 from .lock import write_slot
 from .sources import ident, sql_literal
@@ -66,6 +67,21 @@ class Warehouse:
     def __repr__(self) -> str:
         return f"Warehouse({str(self.path)!r})"
 
+    @property
+    def temp_dir(self) -> Path:
+        """Where DuckDB spills what does not fit in ``memory_limit`` (its default: the file's name + .tmp)."""
+        return self.path.with_name(self.path.name + ".tmp")
+
+    @contextmanager
+    def _naming_full_disk(self, doing: str) -> Iterator[None]:
+        """Turn a DuckDB or OS "No space left on device" into a WarehouseDiskFullError naming the files."""
+        try:
+            yield
+        except (duckdb.Error, OSError) as exc:
+            if not is_disk_full(exc):
+                raise
+            raise WarehouseDiskFullError(doing, self.path, self.temp_dir, exc) from exc
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold this file's write slot (for a caller's own multi-statement work)."""
@@ -96,9 +112,12 @@ class Warehouse:
         swapped in atomically: readers of the old copy keep it until they reconnect,
         and never block a sync. Returns each table's row count."""
         dest = Path(dest or publish_path(self.path))
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        # Built in the warehouse's work folder, which a killed publisher's successor cleans up
+        # (the destination's own, if it is elsewhere: the swap must stay a rename on one disk).
+        work = folder_for(self.path if dest.parent.absolute() == self.path.parent.absolute() else dest)
+        tmp = work / f"{dest.name}.{threading.get_ident()}.tmp"
         counts = {}
-        with self.lock():  # one publisher at a time, from the copy to the swap
+        with self.lock(), self._naming_full_disk(f"publishing the BI copy {dest}"):  # one publisher at a time
             tmp.unlink(missing_ok=True)
             con = self._open()
             try:
@@ -111,6 +130,7 @@ class Warehouse:
             except BaseException:
                 con.close()
                 tmp.unlink(missing_ok=True)
+                tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
                 raise
             con.close()
             os.replace(tmp, dest)
@@ -160,18 +180,21 @@ class Warehouse:
                 return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
                                     replace=replace, json_records=json_records, row_numbers=row_numbers)
 
-        try:
-            return attempt(threads, memory)
-        except duckdb.OutOfMemoryException as exc:  # rolled back: nothing half-landed
-            log.warning("landing %s ran out of memory within %s (%s); retrying on one thread with %s",
-                        table, memory, str(exc).splitlines()[0], self.memory_limit)
-            return attempt(1, self.memory_limit)
+        document = paths[0].name if len(paths) == 1 else f"{len(paths)} documents"
+        with self._naming_full_disk(f"landing {document} into {table}"):
+            try:
+                return attempt(threads, memory)
+            except duckdb.OutOfMemoryException as exc:  # rolled back: nothing half-landed
+                log.warning("landing %s ran out of memory within %s (%s); retrying on one thread with %s",
+                            table, memory, str(exc).splitlines()[0], self.memory_limit)
+                return attempt(1, self.memory_limit)
+
 
     def replace_table(self, table: str, select_sql: str) -> int:
         """(Re)build ``table`` from a SELECT in one transaction; returns its row count.
         A failing SELECT leaves the previous table in place."""
         check_table_name(table)
-        with self.connect() as con:
+        with self._naming_full_disk(f"building {table}"), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS {select_sql}")
@@ -187,7 +210,8 @@ class Warehouse:
         """No rows to land: delete what ``replace`` selects (a query DONE without data:
         the window is empty), or, with ``replace=None``, keep everything (a CANCELLED
         report, which says too little to delete on). The table exists afterwards."""
-        with self.connect(1, self.numbered_memory_limit) as con:
+        with self._naming_full_disk(f"emptying a window of {table}"), \
+                self.connect(1, self.numbered_memory_limit) as con:
             return landing.land(con, table, None, columns, fmt="tsv", lineage=lineage, replace=replace)
 
     # ---- reading -------------------------------------------------------
