@@ -34,7 +34,6 @@ from pathlib import Path
 
 from pipelines.spapi.errors import ConfigError
 from pipelines.spapi.regions import region_of
-from pipelines.workfiles import work_root
 
 CREDENTIAL_VARS = ("SPAPI_CLIENT_ID", "SPAPI_CLIENT_SECRET", "SPAPI_REFRESH_TOKEN")
 REGIONS = ("na", "eu", "fe")
@@ -73,11 +72,6 @@ class Settings:
 
     def accounts_of(self, account_type: str) -> list[Account]:
         return [a for a in self.accounts if a.account_type == account_type]
-
-    @property
-    def work_dir(self) -> Path:
-        """Where runs keep their work files (decoded documents, the BI copy being built)."""
-        return work_root(self.warehouse_path)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
