@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 from pipelines.sandbox.auth import LwaError, TokenStore
 from pipelines.sandbox.config import Context, SandboxConfig
 from pipelines.sandbox.datakiosk import DataKioskApi, EngineFactory
+from pipelines.sandbox.document_faults import DOCUMENT_FAULTS, write_faulty_body
 from pipelines.sandbox.documents import DOCUMENT_PATH, DocumentStore, S3Error
 from pipelines.sandbox.errors import QUOTA_EXCEEDED, ApiError, invalid, not_found
 from pipelines.sandbox.faults import FaultBook, FaultError
@@ -120,11 +121,15 @@ class SandboxApp:
         except S3Error as e:
             return Response(e.status, {"Content-Type": "application/xml"}, e.xml())
         operation = "getDocument" if doc.content_encoding else "getReportDocument"
-        size = doc.path.stat().st_size
-        headers = {"Content-Type": doc.content_type}
+        path, content_type = doc.path, doc.content_type
+        faulty = next((f for f in DOCUMENT_FAULTS if self.faults.take(f, operation)), None)
+        if faulty:  # served instead of the document, which stays as it is
+            path, content_type = write_faulty_body(faulty, doc.path, doc.content_type, self.ctx.docs.root)
+        size = path.stat().st_size
+        headers = {"Content-Type": content_type}
         if encoded:
             headers["Content-Encoding"] = "gzip"
-        body = FileBody(doc.path, size)
+        body = FileBody(path, size)
         if self.faults.take("truncated_gzip", operation):
             body.length = max(1, min(size - 9, size // 2))  # always loses the gzip trailer
         if self.faults.take("drop_connection", operation):

@@ -30,6 +30,9 @@ class SandboxConfig:
     # Reports expected to exceed this many rows render in a separate process, so the
     # server (and an in-process pipeline) keeps the GIL while a big document is built.
     process_render_rows: int = 200_000
+    # A connection that sits idle, or stalls mid-request or mid-response, this many seconds is closed.
+    connection_timeout: float = 10.0
+    max_body_bytes: int = 1024 * 1024  # a larger request body is refused with 413 before it is read
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.marketplace_ids if m not in MARKETPLACES]
@@ -38,6 +41,9 @@ class SandboxConfig:
         for name in ("processing_delay", "document_ttl", "token_ttl"):
             if getattr(self, name) < 0:
                 raise ValueError(f"SandboxConfig.{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("connection_timeout", "max_body_bytes"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"SandboxConfig.{name} must be > 0, got {getattr(self, name)}")
         if self.time_scale <= 0:
             raise ValueError(f"SandboxConfig.time_scale must be > 0, got {self.time_scale}")
         if self.dk_page_records < 1:

@@ -42,6 +42,7 @@ from pipelines.sandbox.validation import (
     one_param,
     page_size,
     parse_time,
+    shown,
     statuses,
 )
 from pipelines.spec.datakiosk import minify, retention
@@ -63,7 +64,7 @@ def compact_query(query: str) -> str:
     text that does not even parse is only collapsed, so it can still be measured."""
     try:
         return minify(query)
-    except GraphQLError:
+    except (GraphQLError, RecursionError):
         return re.sub(r"\s+", " ", query).strip()
 
 
@@ -140,6 +141,8 @@ class DataKioskApi:
             document = parse(query)
         except GraphQLError as e:
             raise invalid("The provided query is invalid.", e.message) from None
+        except RecursionError:  # graphql-core parses selections recursively
+            raise invalid("The provided query is invalid.", "Its selections are nested too deeply.") from None
         roots = [sel.name.value for op in document.definitions for sel in
                  getattr(getattr(op, "selection_set", None), "selections", ()) if hasattr(sel, "name")]
         if not self.ctx.config.vendor and any("vendor" in r.lower() for r in roots):
@@ -150,7 +153,7 @@ class DataKioskApi:
             with self._lock:
                 page = self._pages.get(token) if isinstance(token, str) else None
             if page is None:
-                raise invalid(f"Invalid paginationToken {token!r}: it was not issued for a query of this account")
+                raise invalid(f"Invalid paginationToken {shown(token)}: it was not issued for a query of this account")
             result, index = page
             if compact_query(result.query) != compact:
                 raise invalid("The query must equal the query of the page the paginationToken came from")
