@@ -10,7 +10,6 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -21,10 +20,12 @@ from pipelines.sandbox.datakiosk import DataKioskApi, EngineFactory
 from pipelines.sandbox.document_faults import DOCUMENT_FAULTS, write_faulty_body
 from pipelines.sandbox.documents import DOCUMENT_PATH, DocumentStore, S3Error
 from pipelines.sandbox.errors import QUOTA_EXCEEDED, ApiError, invalid, not_found
-from pipelines.sandbox.faults import FaultBook, FaultError
+from pipelines.sandbox.faults import FAULTS, FaultBook, FaultError
 from pipelines.sandbox.operations import load_operations, match_route
 from pipelines.sandbox.ratelimit import RateLimiter
 from pipelines.sandbox.reports import ReportsApi
+from pipelines.sandbox.request_body import BodyError, check_body, parse_json
+from pipelines.sandbox.validation import parse_time
 
 LWA_PATH = "/auth/o2/token"
 FAULTS_PATH = "/_sandbox/faults"
@@ -63,6 +64,12 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
     return Response(status, {**h, **(headers or {})}, body)
 
 
+def _method_not_allowed(req: Request, allowed) -> Response:
+    error = ApiError(405, "MethodNotAllowed", f"Method {req.method[:20]} is not allowed on {req.path[:200]}",
+                     f"Allowed: {', '.join(allowed)}")
+    return json_response(405, error.body(), {"Allow": ", ".join(allowed)})
+
+
 class SandboxApp:
     def __init__(self, config: SandboxConfig, engine_factory: EngineFactory | None = None):
         self.config = config
@@ -86,7 +93,7 @@ class SandboxApp:
         if req.path == LWA_PATH:
             resp = self._lwa(req)
         elif req.path.startswith(DOCUMENT_PATH):
-            resp = self._download(req)
+            resp = self._download(req) if req.method in ("GET", "HEAD") else self._s3_method_not_allowed()
         elif req.path == FAULTS_PATH:
             resp = self._faults(req)
         elif req.path == CLOCK_PATH:
@@ -96,22 +103,48 @@ class SandboxApp:
         resp.headers.setdefault("x-amzn-RequestId", request_id)
         return resp
 
+    def refuse(self, path: str, error: ApiError) -> Response:
+        """An error found before a request reaches ``handle`` (framing, size, timeout), in the
+        shape the path speaks: OAuth for LWA, the SP-API errors list everywhere else."""
+        if path == LWA_PATH:
+            body = LwaError(error.status, "invalid_request", f"{error.message} {error.details or ''}".strip()).body()
+        else:
+            body = error.body()
+        return json_response(error.status, body, {"x-amzn-RequestId": str(uuid.uuid4())})
+
+    @staticmethod
+    def _s3_method_not_allowed() -> Response:
+        error = S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+        return Response(405, {"Content-Type": "application/xml", "Allow": "GET, HEAD"}, error.xml())
+
     # ---- LWA ---------------------------------------------------------------
     def _lwa(self, req: Request) -> Response:
         if req.method != "POST":
-            return json_response(405, {"error": "invalid_request", "error_description": "Use POST"})
-        text = req.body.decode("utf-8", "replace")
-        if req.headers.get("content-type", "").startswith(JSON_TYPE):
-            try:
-                form = {k: str(v) for k, v in json.loads(text or "{}").items()}
-            except (ValueError, AttributeError):
-                return json_response(400, {"error": "invalid_request", "error_description": "Malformed JSON body"})
-        else:
-            form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+            return json_response(405, {"error": "invalid_request", "error_description": "Use POST"},
+                                 {"Allow": "POST"})
         try:
-            return json_response(200, self.tokens.exchange(form))
+            return json_response(200, self.tokens.exchange(self._lwa_form(req)))
         except LwaError as e:
             return json_response(e.status, e.body())
+
+    @staticmethod
+    def _lwa_form(req: Request) -> dict[str, str]:
+        """The token request's parameters: a form (as Amazon documents it) or a JSON object of strings."""
+        try:
+            if req.headers.get("content-type", "").startswith(JSON_TYPE):
+                value = parse_json(req.body or b"{}")
+                if not isinstance(value, dict):
+                    raise BodyError("the body must be a JSON object")
+                bad = next((k for k, v in value.items() if not isinstance(v, str)), None)
+                if bad is not None:
+                    raise BodyError(f"parameter {bad[:100]} must be a string")
+                return value
+            text = req.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LwaError(400, "invalid_request", "The request body is not UTF-8") from None
+        except BodyError as e:
+            raise LwaError(400, "invalid_request", f"Malformed JSON body: {e}") from None
+        return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
 
     # ---- documents -----------------------------------------------------------
     def _download(self, req: Request) -> Response:
@@ -144,35 +177,41 @@ class SandboxApp:
             self.faults.clear()
             return json_response(204, None)
         if req.method != "POST":
-            return json_response(405, {"error": "use GET, POST or DELETE"})
+            return _method_not_allowed(req, ("GET", "POST", "DELETE"))
         try:
-            spec = json.loads(req.body or b"{}")
+            spec = parse_json(req.body or b"{}")
             if not isinstance(spec, dict) or "fault" not in spec:
                 raise FaultError('body must be a JSON object with a "fault" name')
             params = {k: v for k, v in spec.items() if k not in ("fault", "operation", "count")}
             self.faults.inject(spec["fault"], spec.get("operation"), spec.get("count", 1), **params)
         except (ValueError, FaultError, TypeError) as e:
-            return json_response(400, {"error": str(e)})
+            return json_response(400, invalid(f"Invalid fault: {e}", f"Known faults: {', '.join(FAULTS)}").body())
         return json_response(201, {"armed": self.faults.armed()})
 
     def _clock(self, req: Request) -> Response:
         """GET: the sandbox's present. POST {"now": ISO 8601 | null}: travel there (null: back to real time)."""
         if req.method == "POST":
             try:
-                spec = json.loads(req.body or b"{}")
-                moment = spec.get("now")
-                self.ctx.travel_to(datetime.fromisoformat(moment.replace("Z", "+00:00")) if moment else None)
-            except (ValueError, AttributeError, TypeError) as e:
-                return json_response(400, {"error": f'body must be {{"now": "<ISO 8601 with offset>" | null}}: {e}'})
+                spec = parse_json(req.body or b"{}")
+                moment = spec.get("now") if isinstance(spec, dict) else None
+                if not isinstance(spec, dict) or not isinstance(moment, (str, type(None))):
+                    raise BodyError('the body must be {"now": "<ISO 8601>" | null}')
+                self.ctx.travel_to(parse_time(moment, "now") if moment else None)
+            except BodyError as e:
+                return json_response(400, invalid(f"Invalid clock request: {e}").body())
+            except ApiError as e:
+                return json_response(e.status, e.body())
         elif req.method != "GET":
-            return json_response(405, {"error": "use GET or POST"})
+            return _method_not_allowed(req, ("GET", "POST"))
         return json_response(200, {"now": self.ctx.now().isoformat()})
 
     # ---- SP-API ------------------------------------------------------------------
     def _spapi(self, req: Request) -> Response:
         route = match_route(self.ops, req.method, req.path)
         if route is None:
-            resp = json_response(404, not_found(f"No operation serves {req.method} {req.path}").body())
+            allowed = sorted({o.method for o in self.ops.values() if o.pattern.match(req.path)})
+            resp = _method_not_allowed(req, allowed) if allowed else \
+                json_response(404, not_found(f"No operation serves {req.method[:20]} {req.path[:200]}").body())
             self._log(None, req, None, resp.status)
             return resp
         op, path_params = route
@@ -190,6 +229,7 @@ class SandboxApp:
                                else "Service temporarily unavailable. Please try again.")
             if req.method in ("POST", "PUT"):
                 body = self._json_body(req)
+                check_body(op.id, body)
             status, payload = self._dispatch(op.id, path_params, req.query, body)
             resp = json_response(status, payload, rate_header)
         except ApiError as e:
@@ -203,9 +243,9 @@ class SandboxApp:
         if ctype and not ctype.startswith(JSON_TYPE):
             raise ApiError(415, "UnsupportedMediaType", f"Content-Type {ctype} is not supported; send {JSON_TYPE}")
         try:
-            body = json.loads(req.body or b"null")
-        except ValueError:
-            raise invalid("The request body is not valid JSON") from None
+            body = parse_json(req.body or b"null")
+        except BodyError as e:
+            raise invalid(f"The request body is not valid JSON: {e}") from None
         if not isinstance(body, dict):
             raise invalid("The request body must be a JSON object")
         return body
