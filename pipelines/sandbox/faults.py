@@ -24,6 +24,15 @@ FAULTS = {
     "new_column": "the next `count` flat-file reports gain a trailing column `new-amazon-column`",
     "malformed_row": "the next `count` flat-file reports carry `n/a` in an integer column of their second row",
     "slow": "the next `count` reports/queries take `factor` (default 5) times longer to process",
+    # Documents that are not the report asked for (pipelines/sandbox/document_faults.py), served by the
+    # next `count` document downloads (of `operation`: getReportDocument or getDocument) instead of the real one:
+    "empty_document": "0 bytes, while the document is still declared GZIP",
+    "empty_gzip": "a valid gzip of nothing",
+    "headerless": "the flat file's rows without its header line",
+    "header_only": "a well-formed document with zero records (the flat file's header; the JSON envelope)",
+    "html_document": "an HTML error page (Content-Type text/html)",
+    "foreign_header": "another report's header and rows (the FBA storage fee report)",
+    "wrong_json": "JSON of another shape (an SP-API error body), over several lines",
 }
 
 

@@ -119,7 +119,8 @@ def test_unknown_fault_is_refused(sandbox):
     with pytest.raises(FaultError, match="known faults"):
         sandbox.inject("gremlins")
     assert set(FAULTS) == {"throttle", "server_error", "drop_connection", "expire_url", "fatal", "cancelled",
-                           "truncated_gzip", "new_column", "malformed_row", "slow"}
+                           "truncated_gzip", "new_column", "malformed_row", "slow", "empty_document", "empty_gzip",
+                           "headerless", "header_only", "html_document", "foreign_header", "wrong_json"}
 
 
 def test_malformed_row_fault_puts_an_unparsable_integer_in_the_second_row(fresh):
