@@ -151,10 +151,20 @@ def error_messages(text: str) -> list[str]:
     return messages
 
 
+@dataclass(frozen=True)
+class PageDocument:
+    """Where one page's document came from (named when it is not the expected data)."""
+
+    query_id: str
+    document_id: str
+    content_type: str | None
+
+
 @dataclass
 class QueryRun:
     query_ids: list[str] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)  # JSONL, UTF-8, one per page with data
+    sources: dict[Path, PageDocument] = field(default_factory=dict)  # each document's query and dataDocumentId
     pages: int = 0  # createQuery runs (pages) processed
 
 
@@ -184,7 +194,9 @@ class DataKioskApi:
             self._check(result, dest_dir)
             document_id = result.get("dataDocumentId")
             if document_id:
-                run.documents.append(self.download_document(document_id, dest_dir / f"{query_id}.jsonl"))
+                got = self.client.download(self._locator(document_id), dest_dir / f"{query_id}.jsonl")
+                run.documents.append(got.path)
+                run.sources[got.path] = PageDocument(query_id, document_id, got.content_type)
             else:
                 log.info("Data Kiosk query %s DONE without data", query_id)
             token = (result.get("pagination") or {}).get("nextToken")
@@ -244,10 +256,13 @@ class DataKioskApi:
 
     def download_document(self, document_id: str, dest: Path) -> Path:
         """Stream a Data Kiosk document (Content-Encoding gzip honoured) to ``dest``."""
+        return self.client.download(self._locator(document_id), Path(dest)).path
+
+    def _locator(self, document_id: str) -> Callable[[], DocumentLocation]:
         def locate() -> DocumentLocation:
             doc = self.get_document(document_id)
             if not doc.get("documentUrl"):
                 raise DocumentError(f"getDocument {document_id} returned no documentUrl")
             return DocumentLocation(doc["documentUrl"])
 
-        return self.client.download(locate, Path(dest)).path
+        return locate

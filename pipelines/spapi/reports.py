@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
-from .documents import DocumentLocation
+from .documents import DocumentLocation, Downloaded
 from .errors import DocumentError, ReportCancelledError, ReportFatalError, SpApiError
 from .http import SpApiClient
 from .polling import PENDING, TERMINAL, wait_until_terminal
@@ -55,6 +55,7 @@ class FetchedReport:
     charset: str | None  # charset the document was served in
     document_id: str | None
     reused: bool  # an existing report was reused instead of creating a new one
+    content_type: str | None = None  # Content-Type the document was served with
 
     def require_path(self, report_type: str = "") -> Path:
         """The document path, or ReportCancelledError when Amazon had no data."""
@@ -125,9 +126,7 @@ class ReportsApi:
             raise ReportFatalError(report_id, report_type, self._error_text(document_id, dest_dir))
         if not document_id:
             raise DocumentError(f"report {report_id} is DONE but has no reportDocumentId")
-        dest = dest_dir / f"{report_type}-{report_id}.txt"
-        path, charset = self.download_document(document_id, dest)
-        return FetchedReport(report_id, "DONE", path, charset, document_id, reused)
+        return self.fetch_document(report_id, document_id, dest_dir / f"{report_type}-{report_id}.txt", reused)
 
     def _error_text(self, document_id: str | None, dest_dir: Path) -> str | None:
         if not document_id:
@@ -219,6 +218,12 @@ class ReportsApi:
         token = self.client.restricted.token_for("GET", path) if self.restricted else None
         return self.client.request("getReportDocument", "GET", path, access_token=token) or {}
 
+    def fetch_document(self, report_id: str, report_document_id: str, dest: Path,
+                       reused: bool = True) -> FetchedReport:
+        """Download a DONE report's document: its path, charset and Content-Type."""
+        got = self._download(report_document_id, dest)
+        return FetchedReport(report_id, "DONE", got.path, got.charset, report_document_id, reused, got.content_type)
+
     def download_document(self, report_document_id: str, dest: Path) -> tuple[Path, str]:
         """Stream a report document to ``dest`` (UTF-8); returns (path, source charset).
 
@@ -226,6 +231,10 @@ class ReportsApi:
         (.json, .xml, .csv) when it says so. An expired URL is replaced by calling
         getReportDocument again.
         """
+        got = self._download(report_document_id, dest)
+        return got.path, got.charset
+
+    def _download(self, report_document_id: str, dest: Path) -> Downloaded:
         def locate() -> DocumentLocation:
             doc = self.get_report_document(report_document_id)
             return DocumentLocation(doc["url"], doc.get("compressionAlgorithm"))
@@ -237,5 +246,5 @@ class ReportsApi:
         if ext and path.suffix != ext:
             target = path.with_suffix(ext)
             os.replace(path, target)
-            path = target
-        return path, result.charset
+            result = replace(result, path=target)
+        return result

@@ -2,9 +2,10 @@
 
 >>> from pipelines.warehouse import Warehouse, Lineage, Replace, LandResult
 """
-from .errors import MalformedReportError, WarehouseBusyError, WarehouseError, WarehouseLockTimeout
+from .errors import (ForeignDocumentError, MalformedReportError, WarehouseBusyError, WarehouseError,
+                     WarehouseLockTimeout)
 from .landing import LINEAGE, LandResult, Lineage, Replace
 from .warehouse import Warehouse, publish_path
 
-__all__ = ["Warehouse", "Lineage", "Replace", "LandResult", "MalformedReportError", "WarehouseBusyError",
-           "WarehouseError", "WarehouseLockTimeout", "LINEAGE", "publish_path"]
+__all__ = ["Warehouse", "Lineage", "Replace", "LandResult", "ForeignDocumentError", "MalformedReportError",
+           "WarehouseBusyError", "WarehouseError", "WarehouseLockTimeout", "LINEAGE", "publish_path"]

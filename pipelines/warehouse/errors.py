@@ -69,3 +69,20 @@ def is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno == errno.ENOSPC
     return isinstance(exc, duckdb.Error) and "No space left on device" in str(exc)
+
+
+class ForeignDocumentError(WarehouseError):
+    """A downloaded document is not the report that was asked for (empty bytes, an
+    HTML error page, another report's header, JSON of another shape). Raised
+    before landing: nothing was inserted or deleted.
+
+    >>> str(ForeignDocumentError("report 7 (GET_X)", "doc-7", "text/html", b"<html>", "is not a GET_X document"))
+    "report 7 (GET_X): document doc-7 is not a GET_X document (Content-Type 'text/html', first bytes b'<html>'). Nothing was landed or deleted: the rows already landed are kept."
+    """
+
+    def __init__(self, request: str, document_id: str | None, content_type: str | None, head: bytes,
+                 problem: str):
+        self.request, self.document_id, self.content_type, self.head = request, document_id, content_type, head
+        self.problem = problem
+        super().__init__(f"{request}: document {document_id} {problem} (Content-Type {content_type!r}, "
+                         f"first bytes {head!r}). Nothing was landed or deleted: the rows already landed are kept.")
