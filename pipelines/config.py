@@ -14,6 +14,11 @@ its credentials, so the file itself holds no secret::
     client_id_env = "BRAND_A_CLIENT_ID"
     client_secret_env = "BRAND_A_CLIENT_SECRET"
     refresh_token_env = "BRAND_A_REFRESH_TOKEN"
+    pii_reports = true                           # opt in to reports with buyer data (default false)
+
+Reports with buyer names and addresses (restricted, PII) are requested only for
+accounts that opt in: ``pii_reports = true`` in the file, or ``SPAPI_PII_REPORTS=1``
+for the single account of the environment.
 
 With no credentials at all the pipeline runs against the embedded local sandbox
 and writes to a separate DuckDB file (``data/sandbox.duckdb``), so sandbox rows
@@ -41,7 +46,8 @@ DEFAULT_MARKETPLACE = {"na": "ATVPDKIKX0DER", "eu": "A1PA6795UKMFR9", "fe": "A1V
 SANDBOX_MARKETPLACES = ("ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528")
 ACCOUNT_TYPES = ("seller", "vendor")
 ACCOUNT_FILE_KEYS = ("name", "region", "marketplace_ids", "account_type", "client_id_env",
-                     "client_secret_env", "refresh_token_env")
+                     "client_secret_env", "refresh_token_env", "pii_reports")
+PII_VAR = "SPAPI_PII_REPORTS"
 DATA_DIR = Path(os.environ.get("SPAPI_DATA_DIR", "data"))
 # Oldest SPAPI_START_DATE accepted: an older one is a typo (1025 for 2025), not history to sync.
 MAX_HISTORY_YEARS = 20
@@ -57,6 +63,7 @@ class Account:
     marketplace_ids: tuple[str, ...]
     account_type: str = "seller"
     credential_vars: tuple[str, str, str] | None = None
+    pii_reports: bool = False  # opted in to restricted reports (buyer names, addresses)
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Settings:
                 marketplace_ids=ids or (SANDBOX_MARKETPLACES if sandbox else (DEFAULT_MARKETPLACE[region],)),
                 account_type=_account_type(env.get("SPAPI_ACCOUNT_TYPE", "seller"), "SPAPI_ACCOUNT_TYPE"),
                 credential_vars=None if sandbox else CREDENTIAL_VARS,
+                pii_reports=_flag(env.get(PII_VAR, ""), PII_VAR),
             ),)
         if not sandbox:
             for account in accounts:
@@ -139,9 +147,12 @@ def load_accounts(path: Path, env: Mapping[str, str]) -> tuple[Account, ...]:
         unset = [v for v in creds if not env.get(v)]
         if unset:
             raise ConfigError(f"{label}: environment variables {', '.join(unset)} are not set")
+        pii = raw.get("pii_reports", False)
+        if not isinstance(pii, bool):
+            raise ConfigError(f"{label}: pii_reports must be true or false, got {pii!r}")
         accounts.append(Account(name=name, region=region, marketplace_ids=tuple(ids),
                                 account_type=_account_type(raw.get("account_type", "seller"), f"{label}: account_type"),
-                                credential_vars=creds))
+                                credential_vars=creds, pii_reports=pii))
     return tuple(accounts)
 
 
@@ -160,6 +171,20 @@ def _region(value: str, setting: str) -> str:
     if region not in REGIONS:
         raise ConfigError(f"{setting}={value!r} is not valid; allowed: {', '.join(REGIONS)}")
     return region
+
+
+def _flag(value: str, setting: str) -> bool:
+    """An on/off environment variable: 1/true/yes or 0/false/no (empty: off).
+
+    >>> _flag("1", "X"), _flag("", "X"), _flag("False", "X")
+    (True, False, False)
+    """
+    text = value.strip().lower()
+    if text in ("1", "true", "yes"):
+        return True
+    if text in ("", "0", "false", "no"):
+        return False
+    raise ConfigError(f"{setting}={value!r} is not valid; allowed: 1, true, yes or 0, false, no")
 
 
 def _account_type(value: str, setting: str) -> str:

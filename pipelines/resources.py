@@ -100,8 +100,9 @@ class AccountApi:
     client: SpApiClient
     target: Target
 
-    def reports(self) -> ReportsApi:
-        return ReportsApi(self.client)
+    def reports(self, restricted: bool = False) -> ReportsApi:
+        """Reports API calls; ``restricted``: documents fetched with a Restricted Data Token (PII reports)."""
+        return ReportsApi(self.client, restricted=restricted)
 
     def datakiosk(self) -> DataKioskApi:
         return DataKioskApi(self.client)

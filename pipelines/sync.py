@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pipelines.catalog import ReportEntry
@@ -22,6 +22,7 @@ from pipelines.datakiosk_queries import QuerySpec, check_window, render
 from pipelines.spapi.datakiosk import DataKioskApi
 from pipelines.spapi.reports import FetchedReport, ReportsApi, parse_time
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
+from pipelines.warehouse.sources import DELIMITED, Delimited
 from pipelines.windows import pack
 
 log = logging.getLogger("pipelines.sync")
@@ -135,9 +136,11 @@ def sync_report_snapshot(entry: ReportEntry, api: ReportsApi, target: Target, ma
     """Land today's snapshot of a current-state report (listings, inventory),
     replacing any earlier snapshot of the same day and keeping older days."""
     result = SyncResult(entry.table, target.account)
+    # Some snapshots still want a dataStartTime far enough back (the fee preview: 72 hours).
+    start = datetime.now(timezone.utc) - entry.snapshot_start if entry.snapshot_start else None
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="snapshot-") as tmp:
         def fetch(mp) -> FetchedReport:
-            return api.fetch(entry.report_type, [mp], options=entry.report_options or None,
+            return api.fetch(entry.report_type, [mp], start=start, options=entry.report_options or None,
                              dest_dir=Path(tmp) / mp, reuse_done=False)
 
         def land(mp, fetched: FetchedReport) -> None:
@@ -224,7 +227,15 @@ def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lin
                  entry.report_type, lineage.marketplace_id, fetched.report_id)
         return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=None)
     return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
-                   replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers)
+                   replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers,
+                   dialect=dialect(entry))
+
+
+def dialect(entry: ReportEntry) -> Delimited | None:
+    """How the entry's flat file is written (separator, quotes, preamble); None for JSON."""
+    if entry.format not in DELIMITED:
+        return None
+    return Delimited.of(entry.format, quoted=entry.quoted, preamble_lines=entry.preamble_lines)
 
 
 def _count(result: SyncResult, fetched: FetchedReport) -> None:

@@ -20,7 +20,23 @@ timestamp_tzname   ``2021-08-15 20:35:17 PDT``                 TIMESTAMPTZ
 date               ``2025-01-14``                              DATE
 date_mdy           ``11/21/2023``                              DATE
 month              ``2024-03`` (the first of the month)        DATE
+date_d_mon_y       ``15-Jun-2026``                             DATE
+date_mon_d_y       ``Jul 29, 2022``                            DATE
+date_local_short   ``10/20/23`` US, ``20.10.23`` DE,           DATE
+                   ``23/10/20`` JP, ``20/10/23`` elsewhere
+date_lenient       any form of ``timestamp_lenient``           DATE
+timestamp_lenient  ISO 8601 (offset, ``Z`` or none), a zone    TIMESTAMPTZ
+                   name, ``2023-07-18``, ``07/18/2023``,
+                   ``18-Jul-2023`` (raw form unverified)
+timestamp_localized ``Jun 26, 2023 11:53:30 PM PDT``;          TIMESTAMPTZ
+                   ``17.11.2023 10:50:20 UTC``
+decimal_na         ``10.16``; ``--`` (does not apply: NULL)    DECIMAL(18,4)
+int_capped         ``12``; ``365+`` (a cap: 365)               BIGINT
+hashed             personal data: its SHA-256, hex             VARCHAR
 =================  ==========================================  ==============
+
+Several columns may land in one: a localized header is declared as another
+``Column`` with the same ``alias`` (``Column("Datum/Uhrzeit", ..., alias="date_time")``).
 
 >>> Column("Datum der Bestellung", "date", alias="order_date").name
 'order_date'
@@ -30,6 +46,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from pipelines.spec import SPEC_DIR
 
@@ -129,6 +146,14 @@ class ReportEntry:
     - ``row_numbers``: fill ``_row_number`` (the row's position in its
       document) for reports with no line key (settlements). It costs speed:
       DuckDB then reads the file on one thread.
+    - ``pii``: a restricted report (buyer names, addresses): requested only for
+      accounts that opted in (``pii_reports``), its document fetched with a
+      Restricted Data Token.
+    - ``quoted``: values are enclosed in double quotes (the ledger reports);
+      other flat files write a ``"`` as data. ``preamble_lines``: lines of notes
+      before the header (the Date Range CSV has 7).
+    - ``snapshot_start``: how far back a snapshot request's ``dataStartTime``
+      must go (the fee preview wants at least 72 hours); None: not sent.
     """
 
     report_type: str
@@ -149,6 +174,10 @@ class ReportEntry:
     group: str = "reports"
     row_numbers: bool = False
     account: str = "seller"  # seller | vendor: which accounts can request it
+    pii: bool = False
+    quoted: bool = False
+    preamble_lines: int = 0
+    snapshot_start: timedelta | None = None
 
     @property
     def table(self) -> str:

@@ -219,6 +219,9 @@ class SandboxApp:
         body: Any = None
         try:
             self.tokens.check(req.headers.get("x-amz-access-token"), req.method, req.path)
+            if op.id == "getReportDocument":  # a restricted report's document needs a Restricted Data Token
+                self.reports.check_restricted(path_params.get("reportDocumentId", ""),
+                                              self.tokens.is_restricted(req.headers.get("x-amz-access-token")))
             if self.faults.take("throttle", op.id) or not self.limiter.allow(op.id):
                 raise ApiError(*QUOTA_EXCEEDED)
             failure = self.faults.take("server_error", op.id)

@@ -69,6 +69,12 @@ class TokenStore:
             self._tokens[token] = _Token(time.monotonic() + self.token_ttl, compiled)
         return token, int(self.token_ttl)
 
+    def is_restricted(self, token: str | None) -> bool:
+        """Whether ``token`` is a restricted data token (not an LWA access token)."""
+        with self._lock:
+            t = self._tokens.get(token or "")
+        return t is not None and t.resources is not None
+
     def check(self, token: str | None, method: str, path: str) -> None:
         """Raise a 403 Unauthorized ApiError unless ``token`` opens ``method path`` now."""
         if not token:

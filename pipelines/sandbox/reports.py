@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from pipelines.sandbox import render, sales_traffic, settlements
 from pipelines.sandbox.config import Context
-from pipelines.sandbox.errors import invalid, not_found
+from pipelines.sandbox.errors import DENIED, ApiError, invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
 from pipelines.sandbox.validation import (
     created_range,
@@ -33,6 +33,17 @@ from pipelines.sandbox.validation import (
     statuses,
 )
 
+# Report types whose documents need a Restricted Data Token (the Tokens API
+# use-case guide's list of restricted reports).
+RESTRICTED_REPORT_TYPES = frozenset({
+    "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_INVOICING", "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_TAX",
+    "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING", "GET_FLAT_FILE_ORDER_REPORT_DATA_SHIPPING",
+    "GET_FLAT_FILE_ORDER_REPORT_DATA_INVOICING", "GET_FLAT_FILE_ORDER_REPORT_DATA_TAX",
+    "GET_FLAT_FILE_ORDERS_RECONCILIATION_DATA_TAX", "GET_FLAT_FILE_ORDERS_RECONCILIATION_DATA_INVOICING",
+    "GET_FLAT_FILE_ORDERS_RECONCILIATION_DATA_SHIPPING", "GET_ORDER_REPORT_DATA_INVOICING",
+    "GET_ORDER_REPORT_DATA_TAX", "GET_ORDER_REPORT_DATA_SHIPPING", "GET_EASYSHIP_DOCUMENTS",
+    "GET_GST_MTR_B2B_CUSTOM", "GET_VAT_TRANSACTION_DATA", "SC_VAT_TAX_REPORT",
+})
 PERIODS = ("PT5M", "PT15M", "PT30M", "PT1H", "PT2H", "PT4H", "PT8H", "PT12H", "P1D", "P2D", "P3D", "PT84H",
            "P7D", "P14D", "P15D", "P18D", "P30D", "P1M")
 MAX_SCHEDULED_REPORTS = 100  # per schedule and listing, so a long-idle schedule cannot flood the store
@@ -307,6 +318,18 @@ class ReportsApi:
         return False
 
     # ---- documents ------------------------------------------------------
+    def check_restricted(self, document_id: str, restricted_token: bool) -> None:
+        """403 for the document of a restricted report asked for without a Restricted Data Token."""
+        if restricted_token:
+            return
+        with self._lock:
+            report = next((r for r in self._reports.values()
+                           if r.job.outcome is not None and r.job.outcome.document_id == document_id), None)
+        if report is not None and report.report_type in RESTRICTED_REPORT_TYPES:
+            raise ApiError(403, "Unauthorized", DENIED,
+                           f"{report.report_type} is a restricted report: call getReportDocument with a "
+                           f"Restricted Data Token (Tokens API createRestrictedDataToken)")
+
     def get_report_document(self, document_id: str, query: dict[str, list[str]]) -> tuple[int, dict]:
         encoding = (one_param(query, "enableContentEncodingUrlHeader") or "false").lower()
         if encoding not in ("true", "false"):

@@ -17,8 +17,19 @@ import duckdb
 
 from ..catalog import Column
 from .errors import MalformedReportError
-from .sources import FORMATS, Source, ident, json_source, jsonl_source, read_header, tsv_source, unique_names
-from .types import convert_sql, duckdb_type
+from .sources import (
+    DELIMITED,
+    FORMATS,
+    Delimited,
+    Source,
+    ident,
+    json_source,
+    jsonl_source,
+    landed_names,
+    read_header,
+    tsv_source,
+)
+from .types import convert_sql, duckdb_type, for_marketplace
 
 SOURCES = ("sandbox", "amazon")
 
@@ -160,9 +171,12 @@ def table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 
 def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequence[Column],
-                  json_records: str | None, row_numbers: bool) -> tuple[Source | None, dict[str, Column]]:
+                  json_records: str | None, row_numbers: bool,
+                  dialect: Delimited | None = None) -> tuple[Source | None, dict[str, Column]]:
     """The source relation and the landed columns (declared ones first, then unknown ones)."""
-    declared = {c.name: c for c in columns}
+    declared: dict[str, Column] = {}
+    for c in columns:  # a localized header lands in the column of the first one declared
+        declared.setdefault(c.name, c)
     if path is None:
         return None, declared
     if not isinstance(path, (str, Path)):
@@ -170,13 +184,14 @@ def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequenc
             raise ValueError("several documents can be landed at once only as fmt='jsonl'")
         paths = [p for p in path if Path(p).stat().st_size > 0]
         return (jsonl_source(paths, columns, row_numbers) if paths else None), declared
-    if fmt == "tsv":
-        headers = read_header(path)
+    if fmt in DELIMITED:
+        dialect = dialect or Delimited.of(fmt)
+        headers = read_header(path, dialect)
         if not headers:
             return None, declared
-        names = unique_names(headers)
+        names = landed_names(headers, columns)
         extra = {n: Column(h, "text") for n, h in zip(names, headers) if n not in declared}
-        return tsv_source(path, names, row_numbers), {**declared, **extra}
+        return tsv_source(path, names, row_numbers, dialect), {**declared, **extra}
     if path.stat().st_size == 0:
         return None, declared
     if fmt == "json":
@@ -220,7 +235,8 @@ _PARSE_ERRORS = (duckdb.ConversionException, duckdb.InvalidInputException, duckd
 
 def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path] | None,
          columns: Sequence[Column], *, fmt: str, lineage: Lineage, replace: Replace,
-         json_records: str | None = None, row_numbers: bool = False) -> LandResult:
+         json_records: str | None = None, row_numbers: bool = False,
+         dialect: Delimited | None = None) -> LandResult:
     """Replace ``replace``'s rows of ``table`` with the document at ``path`` (None: no rows).
 
     ``row_numbers`` fills ``_row_number`` (1-based row in the document); it makes
@@ -234,7 +250,7 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
                          f"for {lineage.marketplace_id!r}")
     for c in columns:
         duckdb_type(c.kind)  # validate kinds before touching the table
-    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers)
+    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers, dialect)
     declared = {c.name for c in columns}
 
     con.execute("BEGIN TRANSACTION")
@@ -247,7 +263,8 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
             con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params)
         rows = 0
         if source is not None:
-            kinds = {n: _kind_for(c, existing, declared) for n, c in wanted.items()}
+            kinds = {n: for_marketplace(_kind_for(c, existing, declared), lineage.marketplace_id)
+                     for n, c in wanted.items()}
             rows = _insert(con, table, source, kinds, lineage, path, fmt)
         _commit(con)
     except BaseException as exc:

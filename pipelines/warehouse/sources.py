@@ -7,6 +7,7 @@ Headers are matched by name (``catalog.snake``), never by position.
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -14,7 +15,36 @@ from typing import Sequence
 from ..catalog import Column, snake
 from .types import duckdb_type, is_native
 
-FORMATS = ("tsv", "json", "jsonl")
+FORMATS = ("tsv", "csv", "json", "jsonl")
+DELIMITED = ("tsv", "csv")
+
+
+@dataclass(frozen=True)
+class Delimited:
+    """How a flat file is written: its separator, its enclosure character (''
+    for none: a ``"`` is then data, as in most flat-file reports) and the lines of
+    notes before the header (the Date Range report's preamble).
+
+    >>> Delimited.of("csv", preamble_lines=7)
+    Delimited(delimiter=',', quote='"', preamble_lines=7)
+    """
+
+    delimiter: str = "\t"
+    quote: str = ""
+    preamble_lines: int = 0
+
+    @classmethod
+    def of(cls, fmt: str, *, quoted: bool = False, preamble_lines: int = 0) -> "Delimited":
+        """The dialect of a ``tsv`` (unquoted unless ``quoted``) or ``csv`` (always quoted) file."""
+        if fmt not in DELIMITED:
+            raise ValueError(f"a delimited format is one of {DELIMITED}, got {fmt!r}")
+        if preamble_lines < 0:
+            raise ValueError(f"preamble_lines must be 0 or more, got {preamble_lines}")
+        csv_ = fmt == "csv"
+        return cls("," if csv_ else "\t", '"' if csv_ or quoted else "", preamble_lines)
+
+
+TSV = Delimited()
 
 
 def sql_literal(value: str) -> str:
@@ -49,12 +79,35 @@ def _file_list(paths: Path | Sequence[Path]) -> str:
     return "[" + ", ".join(sql_literal(str(p)) for p in paths) + "]"
 
 
-def read_header(path: Path) -> list[str]:
-    """The header fields of a tab-separated file ([] for an empty file)."""
+def read_header(path: Path, dialect: Delimited = TSV) -> list[str]:
+    """The header fields of a delimited file, after its preamble ([] for an empty file)."""
     with open(path, "rb") as f:
         first = f.readline()
+        for _ in range(dialect.preamble_lines):
+            first = f.readline()
     text = first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    return text.split("\t") if text.strip() else []
+    if not text.strip():
+        return []
+    if not dialect.quote:
+        return text.split(dialect.delimiter)
+    return next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
+
+
+def landed_names(headers: Sequence[str], columns: Sequence[Column]) -> list[str]:
+    """The column each header lands in: the declared column whose header it is
+    (exactly, or by snake_case), else its own snake_case name; de-duplicated.
+
+    >>> landed_names(["Datum/Uhrzeit", "Order ID", "neu"], [Column("date/time"),
+    ...               Column("Datum/Uhrzeit", alias="date_time"), Column("order-id")])
+    ['date_time', 'order_id', 'neu']
+    """
+    exact = {}
+    for c in columns:
+        exact.setdefault(c.source.strip(), c.name)
+    by_snake = {}
+    for c in columns:
+        by_snake.setdefault(snake(c.source), c.name)
+    return unique_names([exact.get(h.strip()) or by_snake.get(snake(h)) or h for h in headers])
 
 
 def unique_names(headers: Sequence[str]) -> list[str]:
@@ -78,14 +131,18 @@ def unique_names(headers: Sequence[str]) -> list[str]:
 CSV_BUFFER_SIZE = 4 << 20
 
 
-def tsv_source(path: Path, names: Sequence[str], numbered: bool = False) -> Source:
-    """read_csv of an unquoted tab-separated flat file, every field as VARCHAR."""
+def tsv_source(path: Path, names: Sequence[str], numbered: bool = False, dialect: Delimited = TSV) -> Source:
+    """read_csv of a flat file (tab-separated and unquoted unless ``dialect``
+    says otherwise), every field as VARCHAR."""
     columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
-    reader = (f"read_csv({sql_literal(str(path))}, delim='\\t', header=true, quote='', escape='', "
+    quote = sql_literal(dialect.quote)
+    reader = (f"read_csv({sql_literal(str(path))}, delim={sql_literal(dialect.delimiter)}, header=true, "
+              f"quote={quote}, escape={quote}, skip={int(dialect.preamble_lines)}, "
               f"auto_detect=false, strict_mode=true, null_padding=false, buffer_size={CSV_BUFFER_SIZE}, "
               f"columns={columns})")
     sql, numbered_sql = _numbered(reader, numbered)
-    return Source(sql, {n: f"src.{ident(n)}" for n in names}, 1, frozenset(), numbered_sql)
+    return Source(sql, {n: f"src.{ident(n)}" for n in names}, 1 + dialect.preamble_lines, frozenset(),
+                  numbered_sql)
 
 
 def _struct_tree(columns: Sequence[Column]) -> dict:

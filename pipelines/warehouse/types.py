@@ -9,6 +9,24 @@ NULL in both.
 ('DECIMAL(18,4)', 'VARCHAR[]')
 >>> convert_sql('"qty"', "int")
 'CAST(NULLIF("qty", \\'\\') AS BIGINT)'
+
+Kinds for the forms Amazon's flat files write (values as DuckDB lands them):
+
+>>> import duckdb
+>>> con = duckdb.connect(); _ = con.execute("SET TimeZone = 'UTC'")
+>>> land = lambda raw, kind: con.execute(f"SELECT {convert_sql('$1', kind)}", [raw]).fetchone()[0]
+>>> land("15-Jun-2026", "date_d_mon_y"), land("Jul 29, 2022", "date_mon_d_y")
+(datetime.date(2026, 6, 15), datetime.date(2022, 7, 29))
+>>> land("10/20/23", "date_mdy_short"), land("20.10.23", "date_dmy_dot_short"), land("23/10/20", "date_ymd_short")
+(datetime.date(2023, 10, 20), datetime.date(2023, 10, 20), datetime.date(2023, 10, 20))
+>>> str(land("Jun 26, 2023 11:53:30 PM PDT", "timestamp_localized"))
+'2023-06-27 06:53:30+00:00'
+>>> [str(land(v, "timestamp_lenient")) for v in ("2023-07-18T22:54:07Z", "18-Jul-2023", "2021-08-15 20:35:17 PDT")]
+['2023-07-18 22:54:07+00:00', '2023-07-18 00:00:00+00:00', '2021-08-16 03:35:17+00:00']
+>>> land("--", "decimal_na"), land("10.16", "decimal_na"), land("365+", "int_capped")
+(None, Decimal('10.1600'), 365)
+>>> import hashlib; land("buyer@example.com", "hashed") == hashlib.sha256(b"buyer@example.com").hexdigest()
+True
 """
 from __future__ import annotations
 
@@ -26,7 +44,36 @@ KIND_TYPES: dict[str, str] = {
     "date": "DATE",
     "date_mdy": "DATE",
     "month": "DATE",
+    "date_d_mon_y": "DATE",
+    "date_mon_d_y": "DATE",
+    "date_mdy_short": "DATE",
+    "date_dmy_short": "DATE",
+    "date_dmy_dot_short": "DATE",
+    "date_ymd_short": "DATE",
+    "date_local_short": "DATE",
+    "date_lenient": "DATE",
+    "timestamp_localized": "TIMESTAMPTZ",
+    "timestamp_lenient": "TIMESTAMPTZ",
+    "decimal_na": "DECIMAL(18,4)",
+    "int_capped": "BIGINT",
+    "hashed": "VARCHAR",
 }
+
+# Dates written with one strptime format (or a list of them, tried in order).
+_DATE_FORMATS: dict[str, str] = {
+    "date_d_mon_y": "'%d-%b-%Y'",            # 15-Jun-2026 (MFN returns)
+    "date_mon_d_y": "'%b %d, %Y'",           # Jul 29, 2022 (suppressed listings)
+    "date_mdy_short": "'%m/%d/%y'",          # 10/20/23 (seller feedback, US)
+    "date_dmy_short": "'%d/%m/%y'",          # 20/10/23 (seller feedback, UK, FR, ...)
+    "date_dmy_dot_short": "'%d.%m.%y'",      # 20.10.23 (seller feedback, DE)
+    "date_ymd_short": "'%y/%m/%d'",          # 23/10/20 (seller feedback, JP)
+}
+
+# ``date_local_short`` is written the marketplace's way (seller feedback): the
+# landing resolves it per marketplace country with ``for_marketplace``.
+LOCAL_SHORT_DATES: dict[str, str] = {"US": "date_mdy_short", "DE": "date_dmy_dot_short",
+                                     "JP": "date_ymd_short", "SE": "date"}
+LOCAL_SHORT_DATE_DEFAULT = "date_dmy_short"
 
 # Abbreviations seen in report timestamps (``2021-08-15 20:35:17 PDT``). They are
 # mapped to fixed offsets on purpose: ICU reads "PST" as America/Los_Angeles,
@@ -47,6 +94,17 @@ _UTC_FORMATS = "['%Y-%m-%d %H:%M:%S UTC', '%d.%m.%Y %H:%M:%S UTC', '%Y-%m-%dT%H:
 _MDY_FORMATS = "['%m/%d/%Y', '%m/%Y']"
 _MONTH_FORMAT = "'%Y-%m'"
 _TZNAME_RE = r"^(.*[0-9])\s+([A-Za-z][A-Za-z_/+\-0-9]*)$"
+# Seller Central's written date-times (Date Range reports), after the zone name
+# became an offset: US 'Jun 26, 2023 11:53:30 PM PDT', DE '17.11.2023 10:50:20 UTC',
+# UK/IT '20 Nov 2023 05:10:24 UTC'.
+_LOCALIZED_FORMATS = "['%b %d, %Y %I:%M:%S %p%z', '%d.%m.%Y %H:%M:%S%z', '%d %b %Y %H:%M:%S%z']"
+# Every unambiguous form Amazon's flat files use, for columns whose exact form
+# the notes leave unverified: ISO 8601 (offset, Z, or none: UTC), zone names,
+# dates alone, MM/DD/YYYY and DD-Mon-YYYY.
+_LENIENT_FORMATS = ("['%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%d %H:%M:%S%z', "
+                    "'%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d', '%m/%d/%Y', '%d-%b-%Y', "
+                    "'%b %d, %Y %I:%M:%S %p%z', '%b %d, %Y']")
+_TRAILING_ZONE_RE = r"\s([A-Za-z]{1,5})$"
 
 
 def is_native(kind: str) -> bool:
@@ -82,6 +140,30 @@ def _tzname_sql(v: str, cast: str) -> str:
             f"ELSE {cast}({v} AS TIMESTAMPTZ) END")
 
 
+def _zone_as_offset_sql(v: str) -> str:
+    # A trailing zone name ('... PDT') or 'Z' becomes its offset ('...-07:00'), for %z.
+    base = f"regexp_replace({v}, {_lit(_TRAILING_ZONE_RE)}, '')"
+    whens = " ".join(f"WHEN {_lit(k)} THEN {base} || {_lit(o)}" for k, o in TZ_OFFSETS.items())
+    return (f"CASE upper(regexp_extract({v}, {_lit(_TRAILING_ZONE_RE)}, 1)) {whens} "
+            f"ELSE regexp_replace({v}, '([0-9])Z$', '\\1+00:00') END")
+
+
+def for_marketplace(kind: str, marketplace_id: str | None) -> str:
+    """The kind a marketplace writes ``kind`` as (only ``date_local_short`` varies).
+
+    >>> for_marketplace("date_local_short", "ATVPDKIKX0DER"), for_marketplace("date_local_short", "A1PA6795UKMFR9")
+    ('date_mdy_short', 'date_dmy_dot_short')
+    >>> for_marketplace("date_local_short", "A1F83G8C2ARO7P"), for_marketplace("int", "ATVPDKIKX0DER")
+    ('date_dmy_short', 'int')
+    """
+    if kind != "date_local_short":
+        return kind
+    from pipelines.spapi.regions import MARKETPLACES
+
+    market = MARKETPLACES.get(marketplace_id or "")
+    return LOCAL_SHORT_DATES.get(market.country if market else "", LOCAL_SHORT_DATE_DEFAULT)
+
+
 def convert_sql(expr: str, kind: str, *, strict: bool = True) -> str:
     """SQL turning the VARCHAR expression ``expr`` into the kind's DuckDB type."""
     t = duckdb_type(kind)
@@ -101,4 +183,20 @@ def convert_sql(expr: str, kind: str, *, strict: bool = True) -> str:
         return f"CAST({strptime}({v}, {_MDY_FORMATS}) AS DATE)"
     if kind == "month":  # '2024-03' -> 2024-03-01
         return f"CAST({strptime}({v}, {_MONTH_FORMAT}) AS DATE)"
+    if kind in _DATE_FORMATS:
+        return f"CAST({strptime}({v}, {_DATE_FORMATS[kind]}) AS DATE)"
+    if kind == "date_local_short":
+        raise ValueError("kind 'date_local_short' depends on the marketplace: resolve it with for_marketplace()")
+    if kind == "timestamp_localized":
+        return f"{strptime}({_zone_as_offset_sql(v)}, {_LOCALIZED_FORMATS})"
+    if kind == "timestamp_lenient":
+        return f"{strptime}({_zone_as_offset_sql(v)}, {_LENIENT_FORMATS})"
+    if kind == "date_lenient":
+        return f"CAST({strptime}({_zone_as_offset_sql(v)}, {_LENIENT_FORMATS}) AS DATE)"
+    if kind == "decimal_na":  # the NA fee preview writes '--' where a fee does not apply
+        return f"{cast}(replace(NULLIF({v}, '--'), ',', '.') AS {t})"
+    if kind == "int_capped":  # restock days of supply: '365+' is the cap, landed as 365
+        return f"{cast}(regexp_replace({v}, '[+]$', '') AS {t})"
+    if kind == "hashed":  # personal data (a rater's email): joinable, not readable
+        return f"sha256({v})"
     return f"{cast}({v} AS {t})"

@@ -23,7 +23,7 @@ from ..workfiles import folder_for
 from .errors import WarehouseBusyError, WarehouseDiskFullError, is_disk_full
 from .landing import LandResult, Lineage, Replace, check_table_name, table_types
 from .lock import write_slot
-from .sources import ident, sql_literal
+from .sources import Delimited, ident, sql_literal
 
 log = logging.getLogger("pipelines.warehouse")
 
@@ -161,10 +161,11 @@ class Warehouse:
     # ---- landing -------------------------------------------------------
     def land(self, table: str, path: str | Path | Sequence[Path], columns: Sequence[Column], *,
              fmt: str = "tsv", lineage: Lineage, replace: Replace, json_records: str | None = None,
-             row_numbers: bool = False) -> LandResult:
+             row_numbers: bool = False, dialect: Delimited | None = None) -> LandResult:
         """Replace ``replace``'s rows of ``table`` with the document at ``path`` (or,
         for JSONL, the list of documents: the pages of one query), in one
-        transaction. Raises MalformedReportError (table unchanged) for bad input."""
+        transaction. Raises MalformedReportError (table unchanged) for bad input.
+        ``dialect``: how a ``tsv``/``csv`` file is written (default: ``Delimited.of(fmt)``)."""
         paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
         for p in paths:
             if not p.is_file():
@@ -178,7 +179,8 @@ class Warehouse:
         def attempt(threads, memory) -> LandResult:
             with self.connect(threads, memory) as con:
                 return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
-                                    replace=replace, json_records=json_records, row_numbers=row_numbers)
+                                    replace=replace, json_records=json_records, row_numbers=row_numbers,
+                                    dialect=dialect)
 
         document = paths[0].name if len(paths) == 1 else f"{len(paths)} documents"
         with self._naming_full_disk(f"landing {document} into {table}"):
