@@ -189,6 +189,45 @@ class Traffic:
         return self.browser_page_views + self.mobile_page_views
 
 
+# Deals: a promotion starts every PROMOTION_EVERY days and a coupon every COUPON_EVERY days,
+# counted from these dates, in every marketplace.
+DEALS_EPOCH = date(2024, 1, 7)  # a Sunday
+PROMOTION_EVERY = 5
+COUPON_EVERY = 7
+PROMOTION_KINDS = ("BEST_DEAL", "LIGHTNING_DEAL", "PRICE_DISCOUNT")
+_PROMOTION_HOURS = {"BEST_DEAL": 7 * 24, "LIGHTNING_DEAL": 12, "PRICE_DISCOUNT": 14 * 24}
+_SEGMENTS = ("All (Default)", "Amazon Prime", "Amazon Student")
+
+
+@dataclass(frozen=True)
+class Promotion:
+    promotion_id: str
+    marketplace_id: str
+    kind: str  # one of PROMOTION_KINDS
+    name: str
+    created: datetime
+    start: datetime
+    end: datetime
+    asins: tuple[str, ...]
+    discount_percent: int
+
+
+@dataclass(frozen=True)
+class Coupon:
+    coupon_id: str
+    campaign_id: str  # two consecutive coupons share a campaign
+    campaign_name: str
+    marketplace_id: str
+    name: str
+    created: datetime
+    start: datetime
+    end: datetime
+    asins: tuple[str, ...]
+    discount_percent: int
+    budget: Decimal
+    customer_segment: str
+
+
 def _money(value: float | Decimal, decimals: int) -> Decimal:
     q = CENT if decimals == 2 else Decimal(1)
     return Decimal(str(value)).quantize(q)
@@ -440,6 +479,71 @@ class SyntheticSeller:
             mobile_page_views=(sessions - browser) + (sessions - browser) // 4,
             buy_box_percentage=round(rng.uniform(80, 100), 2),
         )
+
+    # ---- deals (promotions and coupons) ---------------------------------------------
+    def families(self, marketplace_id: str) -> list[list[Product]]:
+        """Products grouped by parent ASIN (the variations of one item), in catalogue order."""
+        groups: dict[str, list[Product]] = {}
+        for p in self.products(marketplace_id):
+            groups.setdefault(p.parent_asin, []).append(p)
+        return list(groups.values())
+
+    def promotions(self, marketplace_id: str, start_from: datetime, start_to: datetime) -> list[Promotion]:
+        """Promotions whose start lies in ``[start_from, start_to]``: one every PROMOTION_EVERY days,
+        the kinds in turn, each on all variations of one item."""
+        families = self.families(marketplace_id)
+        out = []
+        for n in _deal_numbers(start_from, start_to, PROMOTION_EVERY):
+            rng = random.Random(f"{self.seed}:promotion:{marketplace_id}:{n}")
+            kind = PROMOTION_KINDS[n % len(PROMOTION_KINDS)]
+            start = datetime.combine(DEALS_EPOCH + timedelta(days=PROMOTION_EVERY * n), time(), UTC) \
+                + timedelta(hours=rng.randrange(24))
+            if not start_from <= start <= start_to:
+                continue
+            family = families[n % len(families)]
+            out.append(Promotion(
+                promotion_id=f"{self.seed % 100:02d}{list(MARKETPLACES).index(marketplace_id)}{n:08d}",
+                marketplace_id=marketplace_id, kind=kind,
+                name=f"{kind.replace('_', ' ').title()}: {family[0].name.rsplit(' ', 1)[0]}",
+                created=start - timedelta(days=rng.randrange(7, 21)), start=start,
+                end=start + timedelta(hours=_PROMOTION_HOURS[kind]),
+                asins=tuple(p.asin for p in family), discount_percent=rng.randrange(10, 35, 5),
+            ))
+        return out
+
+    def coupons(self, marketplace_id: str, start_from: datetime, start_to: datetime) -> list[Coupon]:
+        """Coupons whose start lies in ``[start_from, start_to]``: one every COUPON_EVERY days, 14 days
+        long, on one or two variations of an item."""
+        mp = MARKETPLACES[marketplace_id]
+        families = self.families(marketplace_id)
+        out = []
+        for n in _deal_numbers(start_from, start_to, COUPON_EVERY):
+            rng = random.Random(f"{self.seed}:coupon:{marketplace_id}:{n}")
+            start = datetime.combine(DEALS_EPOCH + timedelta(days=COUPON_EVERY * n), time(), UTC) \
+                + timedelta(hours=rng.randrange(24))
+            if not start_from <= start <= start_to:
+                continue
+            family = families[(3 * n) % len(families)]
+            products = family[:1 + rng.randrange(min(2, len(family)))]
+            percent = rng.randrange(5, 30, 5)
+            out.append(Coupon(
+                coupon_id=f"C{self.seed % 100:02d}{mp.country}{n:08d}",
+                campaign_id=f"CMP{self.seed % 100:02d}{mp.country}{n // 2:07d}",
+                campaign_name=f"Campaign {n // 2}",
+                marketplace_id=marketplace_id, name=f"{percent}% off {products[0].name}",
+                created=start - timedelta(days=3), start=start, end=start + timedelta(days=14),
+                asins=tuple(p.asin for p in products), discount_percent=percent,
+                budget=_money(products[0].price * 200, mp.decimals),
+                customer_segment=_SEGMENTS[0] if n % 4 else _SEGMENTS[1 + n // 4 % 2],
+            ))
+        return out
+
+
+
+def _deal_numbers(start_from: datetime, start_to: datetime, every: int) -> range:
+    """Numbers of the deals (one every ``every`` days from DEALS_EPOCH) that may start in the range."""
+    first = max(0, (start_from.date() - DEALS_EPOCH).days // every)
+    return range(first, max(first, (start_to.date() - DEALS_EPOCH).days // every + 1))
 
 
 def _days(start: datetime, end: datetime):
