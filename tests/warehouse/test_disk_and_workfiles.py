@@ -97,8 +97,14 @@ FILL_AT_COMMIT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from pipelines.catalog import cols
-    from pipelines.warehouse import Replace, Warehouse, landing
-    from tests.warehouse.warehouse_fixtures import lineage, write_tsv
+    from pipelines.warehouse import Lineage, Replace, Warehouse, landing
+
+    def lineage(report_id="R1"):
+        return Lineage("acct-1", "ATVPDKIKX0DER", report_id, None, None, "sandbox")
+
+    def write_tsv(path, header, rows):
+        path.write_text("\\n".join("\\t".join(r) for r in [header, *rows]) + "\\n")
+        return path
 
     disk = Path(sys.argv[1])
     wh = Warehouse(disk / "wh.duckdb", lock_timeout=10)
