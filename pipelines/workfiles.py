@@ -103,4 +103,5 @@ def _forget_in_child() -> None:
 
 
 atexit.register(release_all)
-os.register_at_fork(after_in_child=_forget_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX only; elsewhere processes are spawned, not forked
+    os.register_at_fork(after_in_child=_forget_in_child)
