@@ -87,7 +87,10 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         "rows_landed": result.rows,
         "requests": MetadataValue.json(result.requests),
         "windows": MetadataValue.json([
-            {"account": a, "marketplace_id": m, "start": s, "end": e, "rows": n} for a, m, s, e, n in result.windows]),
+            {"account": w.account, "marketplace_id": w.marketplace_id, "start": w.start, "end": w.end,
+             "rows": w.rows, "deleted": w.deleted} for w in result.windows]),
+        "rows_deleted": sum(w.deleted for w in result.windows),
+        "rows_lost": sum(max(0, w.deleted - w.rows) for w in result.windows),
         "cancelled_no_data": result.cancelled,
         "dagster/column_schema": TableSchema(columns=[TableColumn(name=n, type=t) for n, t in columns]),
         "preview": MetadataValue.md(_markdown(preview)),

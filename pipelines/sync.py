@@ -16,10 +16,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from pipelines.catalog import ReportEntry
 from pipelines.datakiosk_queries import QuerySpec, check_window, render
-from pipelines.spapi.datakiosk import DataKioskApi
+from pipelines.document_check import Origin, check_document, check_report
+from pipelines.spapi.datakiosk import DataKioskApi, QueryRun
 from pipelines.spapi.reports import FetchedReport, ReportsApi, parse_time
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
 from pipelines.warehouse.sources import DELIMITED, Delimited
@@ -32,6 +34,17 @@ log = logging.getLogger("pipelines.sync")
 END_EPSILON = timedelta(seconds=1)
 
 
+class LandedWindow(NamedTuple):
+    """One landed window: the rows it now has and the rows its replace deleted."""
+
+    account: str
+    marketplace_id: str
+    start: str | None
+    end: str | None
+    rows: int
+    deleted: int
+
+
 @dataclass
 class SyncResult:
     """What one asset run landed: the figures its materialization reports."""
@@ -40,8 +53,7 @@ class SyncResult:
     account: str = ""
     rows: int = 0
     requests: list[str] = field(default_factory=list)  # report ids / query ids
-    windows: list[tuple[str, str, str | None, str | None, int]] = field(default_factory=list)
-    # ^ (account, marketplace, start, end, rows) of every landed window
+    windows: list[LandedWindow] = field(default_factory=list)
     cancelled: int = 0
     reused: int = 0
     pages: int = 0
@@ -50,7 +62,11 @@ class SyncResult:
 
     def add(self, marketplace_id: str, start, end, landed: LandResult) -> None:
         self.rows += landed.rows
-        self.windows.append((self.account, marketplace_id, _iso(start), _iso(end), landed.rows))
+        window = LandedWindow(self.account, marketplace_id, _iso(start), _iso(end), landed.rows, landed.deleted)
+        self.windows.append(window)
+        if landed.rows < landed.deleted:  # a well-formed but smaller (or empty) document: say what went
+            log.warning("%s %s %s..%s: replaced %d rows with %d", self.table, marketplace_id or "(all)",
+                        window.start, window.end, landed.deleted, landed.rows)
         self.columns = landed.columns or self.columns
         self.added_columns.extend(c for c in landed.added_columns if c not in self.added_columns)
 
@@ -164,10 +180,8 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
                                          created_since=created_since)
              if r.get("reportDocumentId") and r["reportId"] not in landed_ids]
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="listed-") as tmp:
-        def fetch(report: dict):
-            path, charset = api.download_document(report["reportDocumentId"], Path(tmp) / report["reportId"])
-            return FetchedReport(report_id=report["reportId"], status="DONE", path=path, charset=charset,
-                                 document_id=report["reportDocumentId"], reused=True)
+        def fetch(report: dict) -> FetchedReport:
+            return api.fetch_document(report["reportId"], report["reportDocumentId"], Path(tmp) / report["reportId"])
 
         def land(report: dict, fetched: FetchedReport) -> None:
             mp = (report.get("marketplaceIds") or [""])[0]
@@ -205,6 +219,7 @@ def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, market
             lineage = Lineage(account=target.account, marketplace_id=mp or "", report_id=",".join(run.query_ids),
                               window_start=ws, window_end=we, source=target.source)
             replace = Replace.window(spec.cursor, ws, we, mp)
+            _check_pages(spec, run)
             if run.documents:
                 landed = target.warehouse.land(table, run.documents, spec.columns, fmt="jsonl",
                                                lineage=lineage, replace=replace)
@@ -226,6 +241,9 @@ def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lin
         log.info("%s %s: report %s CANCELLED (no data for the window); rows already landed are kept",
                  entry.report_type, lineage.marketplace_id, fetched.report_id)
         return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=None)
+    # Only a well-formed document may replace the window's rows: an empty or foreign one fails here.
+    check_report(fetched.path, entry, Origin(f"report {fetched.report_id} ({entry.report_type})",
+                                             fetched.document_id, fetched.content_type), dialect(entry))
     return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
                    replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers,
                    dialect=dialect(entry))
@@ -236,6 +254,15 @@ def dialect(entry: ReportEntry) -> Delimited | None:
     if entry.format not in DELIMITED:
         return None
     return Delimited.of(entry.format, quoted=entry.quoted, preamble_lines=entry.preamble_lines)
+
+
+def _check_pages(spec: QuerySpec, run: QueryRun) -> None:
+    """Every page's document must be JSON lines of this query's records (an empty
+    page would otherwise replace the window with nothing)."""
+    for path in run.documents:
+        page = run.sources[path]
+        origin = Origin(f"Data Kiosk query {page.query_id} ({spec.name})", page.document_id, page.content_type)
+        check_document(path, origin, f"Data Kiosk {spec.dataset}", fmt="jsonl", columns=spec.columns)
 
 
 def _count(result: SyncResult, fetched: FetchedReport) -> None:

@@ -155,6 +155,7 @@ class LandResult:
     columns: list[tuple[str, str]]          # the table's schema after the land
     added_columns: list[str] = field(default_factory=list)  # columns this land added
     table: str = ""
+    deleted: int = 0  # rows the replace removed before inserting ``rows``
 
 
 def check_table_name(table: str) -> None:
@@ -258,9 +259,10 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
         existing = table_types(con, table)
         added = _ensure_table(con, table, wanted, existing, declared)
         types = table_types(con, table)
+        deleted = 0
         if replace is not None:  # None: add rows, delete nothing
             cond, params = replace.where(table, types, lineage.account)
-            con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params)
+            deleted = con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params).fetchone()[0]
         rows = 0
         if source is not None:
             kinds = {n: for_marketplace(_kind_for(c, existing, declared), lineage.marketplace_id)
@@ -270,7 +272,8 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
     except BaseException as exc:
         _rollback(con, exc)
         raise
-    return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table)
+    return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table,
+                      deleted=deleted)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:
