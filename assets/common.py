@@ -9,15 +9,20 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetKey,
     BackfillPolicy,
     DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
+    MonthlyPartitionsDefinition,
     TableColumn,
     TableSchema,
+    TimeWindowPartitionsDefinition,
+    WeeklyPartitionsDefinition,
 )
 
 from pipelines.config import Settings
+from pipelines.periods import first_period_on_or_after
 from pipelines.sync import SyncResult
 from pipelines.warehouse import Warehouse
 
@@ -36,9 +41,31 @@ def daily_partitions(settings: Settings) -> DailyPartitionsDefinition:
     return DailyPartitionsDefinition(start_date=settings.start_date.isoformat(), timezone="UTC")
 
 
+# Amazon's quarters start in January, April, July and October.
+QUARTER_CRON = "0 0 1 1,4,7,10 *"
+
+
+def period_partitions(settings: Settings, period: str) -> TimeWindowPartitionsDefinition:
+    """Partitions aligned to Amazon's ``period`` (DAY, WEEK from Sunday, MONTH,
+    QUARTER), from the first whole period on or after ``SPAPI_START_DATE``; keys
+    are the periods' first days (``2025-01-05``)."""
+    if period == "DAY":
+        return daily_partitions(settings)
+    start = first_period_on_or_after(settings.start_date, period).isoformat()
+    if period == "WEEK":
+        return WeeklyPartitionsDefinition(start_date=start, day_offset=0, timezone="UTC")
+    if period == "MONTH":
+        return MonthlyPartitionsDefinition(start_date=start, day_offset=1, timezone="UTC")
+    if period == "QUARTER":
+        return TimeWindowPartitionsDefinition(cron_schedule=QUARTER_CRON, start=start, fmt="%Y-%m-%d",
+                                              timezone="UTC")
+    raise ValueError(f"no partitions for period {period!r}")
+
+
 def backfill_policy(max_window_days: int) -> BackfillPolicy:
-    """A backfill runs at most ``max_window_days`` partitions per run, so each run
-    is one request per marketplace for the widest window the source allows."""
+    """A backfill runs at most ``max_window_days`` partitions (days, or periods)
+    per run, so each run is one request per marketplace for the widest window the
+    source allows."""
     return BackfillPolicy.multi_run(max_partitions_per_run=max(1, max_window_days))
 
 
@@ -63,21 +90,24 @@ def key_check_spec(asset_name: str, key: tuple[str, ...]) -> list[AssetCheckSpec
                            description=f"one row per ({', '.join(key)}) within each account and marketplace")]
 
 
-def key_check_result(warehouse: Warehouse, table: str, key: tuple[str, ...]) -> AssetCheckResult:
+def key_check_result(warehouse: Warehouse, table: str, key: tuple[str, ...],
+                     asset_key: AssetKey | None = None) -> AssetCheckResult:
     """Warn (not fail: the rows are what Amazon sent) when the declared key repeats."""
     cols = ", ".join(f'"{c}"' for c in ("_account", "_marketplace_id", "_snapshot_date", *key))
     dupes = warehouse.query(
         f'SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM "{table}" '
         f"GROUP BY {cols} HAVING count(*) > 1)")[0]
-    return AssetCheckResult(check_name=KEY_CHECK, passed=dupes[0] == 0, severity=AssetCheckSeverity.WARN,
+    return AssetCheckResult(check_name=KEY_CHECK, asset_key=asset_key, passed=dupes[0] == 0,
+                            severity=AssetCheckSeverity.WARN,
                             metadata={"duplicate_keys": dupes[0], "rows_with_duplicate_keys": int(dupes[1]),
                                       "key": list(key)})
 
 
 def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, key: tuple[str, ...] = (),
-                       **extra) -> MaterializeResult:
+                       asset_key: AssetKey | None = None, **extra) -> MaterializeResult:
     """Row count, column schema, request ids and a small preview of the landed table;
-    with ``key``, the result of the unique-key check."""
+    with ``key``, the result of the unique-key check. ``asset_key``: which asset of
+    a multi-asset it is for."""
     columns = result.columns or warehouse.columns(result.table)
     preview = warehouse.preview(result.table, limit=5) if columns else []
     metadata = {
@@ -98,8 +128,8 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
     }
     if result.added_columns:
         metadata["new_columns"] = MetadataValue.json(result.added_columns)
-    checks = [key_check_result(warehouse, result.table, key)] if key and columns else []
-    return MaterializeResult(metadata=metadata, check_results=checks)
+    checks = [key_check_result(warehouse, result.table, key, asset_key)] if key and columns else []
+    return MaterializeResult(asset_key=asset_key, metadata=metadata, check_results=checks)
 
 
 def _markdown(rows: list[dict], max_cols: int = 8) -> str:

@@ -1,6 +1,7 @@
 """One Dagster asset per Data Kiosk query file in ``queries/datakiosk/``.
 
-Query files are validated against the official dataset schema when definitions
+Partitions follow each query's ``period`` (days, Sunday-to-Saturday weeks or
+calendar months). Query files are validated against the official dataset schema when definitions
 load, so a bad query fails here, naming its file, line and field, before any
 API call. Vendor-only queries are built only for vendor accounts
 (``SPAPI_ACCOUNT_TYPE=vendor``).
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 
-from assets.common import API_POOL, backfill_policy, daily_partitions, key_check_spec, materialize_result, run_window
+from assets.common import API_POOL, backfill_policy, key_check_spec, materialize_result, period_partitions, run_window
 from pipelines.config import Settings
 from pipelines.datakiosk_queries import QuerySpec, load_queries
 from pipelines.resources import SpApiResource, WarehouseResource
@@ -26,10 +27,11 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         description=f"{spec.description}\n\nData Kiosk query `{spec.path.name}` → DuckDB table `{table}`.",
         kinds={"amazon", "graphql", "duckdb"},
         pool=API_POOL,
-        partitions_def=daily_partitions(settings),
-        backfill_policy=backfill_policy(spec.max_window_days),
+        partitions_def=period_partitions(settings, spec.period),
+        backfill_policy=backfill_policy(spec.partitions_per_request),
         metadata={"query_file": spec.path.name, "table": table, "key": list(spec.key),
-                  "lookback_days": spec.lookback_days, "max_window_days": spec.max_window_days},
+                  "lookback_days": spec.lookback_days, "max_window_days": spec.max_window_days,
+                  "period": spec.period},
         tags={"spapi/api": "datakiosk"},
         check_specs=key_check_spec(table, spec.key),
     )

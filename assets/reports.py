@@ -1,26 +1,41 @@
 """One Dagster asset per report catalog entry, built by a factory.
 
-- windowed reports: daily partitions; a backfill packs its days into the widest
-  window the report allows (one request per marketplace per window);
+- windowed reports: partitioned by day, or by the week (Sunday to Saturday),
+  month or quarter Amazon aggregates them by; a backfill packs its partitions
+  into the widest window the report allows (one request per marketplace per window);
 - snapshot reports: unpartitioned; each run lands a dated snapshot;
 - listed reports (settlements): unpartitioned; each run lands every report
   Amazon generated since the retention horizon that is not landed yet.
+
+A JSON report with child tables (arrays inside its records, or an aggregate
+beside them) is one multi-asset: every table it lands is an asset of its own,
+materialized together from the same request.
 
 Restricted (PII) reports are built only when an account of their kind opted in
 (``pii_reports``); a run skips the accounts that did not, without a single call,
 and says so in its metadata. Their documents are fetched with a Restricted Data Token.
 """
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSpec,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
 from assets.common import (
     API_POOL,
     backfill_policy,
-    daily_partitions,
     key_check_spec,
     materialize_result,
+    period_partitions,
     run_window,
     today_utc,
 )
@@ -34,49 +49,86 @@ from pipelines.sync import SyncResult, sync_listed_reports, sync_report_snapshot
 LISTED_REPORT_RETENTION = timedelta(days=89)
 
 
-def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
-    """Build the asset that lands ``entry`` into its raw table."""
-    windowed = entry.windowed and entry.requested
-    kwargs = dict(
-        name=entry.asset_name,
-        group_name=entry.group,
-        description=f"{entry.description}\n\nReport type `{entry.report_type}` → DuckDB table `{entry.table}`.",
-        kinds={"amazon", "duckdb"},
-        pool=API_POOL,
-        metadata={"report_type": entry.report_type, "table": entry.table, "key": list(entry.key),
-                  "lookback_days": entry.lookback_days, "max_window_days": entry.max_window_days},
-        tags={"spapi/api": "reports"},
-        check_specs=key_check_spec(entry.asset_name, entry.key),
-    )
-    if windowed:
-        kwargs.update(partitions_def=daily_partitions(settings), backfill_policy=backfill_policy(entry.max_window_days))
+class ReportRunConfig(Config):
+    """Run config of a report asset: report options of the user's own (the ASINs of
+    a search query performance report, a product type), over the entry's."""
 
-    @asset(**kwargs)
-    def _report(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
+    report_options: dict[str, str] = {}
+
+
+def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
+    """Build the asset (one per table) that lands ``entry`` into its raw table(s)."""
+    windowed = entry.windowed and entry.requested
+    metadata = {"report_type": entry.report_type, "table": entry.table, "key": list(entry.key),
+                "lookback_days": entry.lookback_days, "max_window_days": entry.max_window_days,
+                "period": entry.period, "delay_days": entry.delay_days,
+                "required_report_options": list(entry.required_options)}
+    about = f"Report type `{entry.report_type}`"
+    specs = [AssetSpec(entry.asset_name, group_name=entry.group, kinds={"amazon", "duckdb"}, metadata=metadata,
+                       tags={"spapi/api": "reports"},
+                       description=f"{entry.description}\n\n{about} → DuckDB table `{entry.table}`.")]
+    children = entry.tables[1:]
+    specs += [AssetSpec(table, group_name=entry.group, kinds={"amazon", "duckdb"},
+                        metadata={**metadata, "table": table, "parent": entry.table}, tags={"spapi/api": "reports"},
+                        description=f"Child table of `{entry.table}`, landed from the same document.\n\n"
+                                    f"{about} → DuckDB table `{table}`.")
+              for table in children]
+    kwargs = dict(name=entry.asset_name, specs=specs, pool=API_POOL,
+                  check_specs=key_check_spec(entry.asset_name, entry.key))
+    if windowed:
+        kwargs.update(partitions_def=period_partitions(settings, entry.period),
+                      backfill_policy=backfill_policy(entry.partitions_per_request))
+
+    @multi_asset(**kwargs)
+    def _report(context: AssetExecutionContext, config: ReportRunConfig, spapi: SpApiResource,
+                warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
         if windowed:
             start, end = run_window(context)
             context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
 
             def sync(api):
-                return sync_report_window(entry, api.reports(entry.pii), api.target, api.account.marketplace_ids,
-                                          start, end)
+                return sync_report_window(entry, api.reports(entry.pii), api.target, _served(entry, api), start,
+                                          end, options=config.report_options)
         elif entry.requested:
             def sync(api):
-                return sync_report_snapshot(entry, api.reports(entry.pii), api.target, api.account.marketplace_ids,
+                return sync_report_snapshot(entry, api.reports(entry.pii), api.target, _served(entry, api),
                                             today_utc())
         else:
             since = datetime.now(timezone.utc) - LISTED_REPORT_RETENTION
 
             def sync(api):
-                return sync_listed_reports(entry, api.reports(entry.pii), api.target, api.account.marketplace_ids,
-                                           since)
+                return sync_listed_reports(entry, api.reports(entry.pii), api.target, _served(entry, api), since)
         skipped: list[str] = []
-        result = spapi.for_each_account(entry.account, warehouse, pii_opt_in(entry, sync, skipped))
+        result = _for_each_account(entry, spapi, warehouse, pii_opt_in(entry, sync, skipped))
         extra = {"pii_skipped_accounts": MetadataValue.md(_skipped_note(skipped))} if skipped else {}
-        return materialize_result(result, warehouse.warehouse(), spapi.source, key=entry.key,
-                                  report_type=entry.report_type, reused_reports=result.reused, **extra)
+        wh = warehouse.warehouse()
+        yield materialize_result(result, wh, spapi.source, key=entry.key, asset_key=AssetKey(entry.asset_name),
+                                 report_type=entry.report_type, reused_reports=result.reused, **extra)
+        for table in children:
+            child = SyncResult(table, rows=result.child_rows.get(table, 0), requests=result.requests)
+            yield materialize_result(child, wh, spapi.source, asset_key=AssetKey(table),
+                                     report_type=entry.report_type, parent=entry.table)
 
     return _report
+
+
+def _served(entry: ReportEntry, api) -> list[str]:
+    """The account's marketplaces Amazon offers the report in."""
+    return [m for m in api.account.marketplace_ids if entry.serves(m)]
+
+
+def _for_each_account(entry: ReportEntry, spapi: SpApiResource, warehouse: WarehouseResource, sync) -> SyncResult:
+    """Run ``sync`` for every account that can request the report (sellers, vendors or
+    both); one kind failing does not stop the other from landing."""
+    results, errors = [], []
+    for kind in (k for k in entry.account_types if k in spapi.settings.account_types):
+        try:
+            results.append(spapi.for_each_account(kind, warehouse, sync))
+        except Exception as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+    return SyncResult.merge(results) if results else SyncResult(entry.table)
 
 
 def pii_opt_in(entry: ReportEntry, sync, skipped: list[str]):
@@ -101,11 +153,10 @@ def _skipped_note(accounts: list[str]) -> str:
 
 def builds(entry: ReportEntry, settings: Settings) -> bool:
     """A PII report's asset exists only once an account of its kind opted in."""
-    kinds = {entry.account} if entry.account != "any" else {"seller", "vendor"}
-    return not entry.pii or any(a.pii_reports for a in settings.accounts if a.account_type in kinds)
+    return not entry.pii or any(a.pii_reports for a in settings.accounts if a.account_type in entry.account_types)
 
 
 def report_assets(settings: Settings) -> list[AssetsDefinition]:
-    """The catalog entries this kind of account (seller or vendor) can request."""
-    return [report_asset(e, settings) for e in CATALOG if e.account in settings.account_types
-            and builds(e, settings)]
+    """The catalog entries the configured accounts (sellers, vendors) can request."""
+    return [report_asset(e, settings) for e in CATALOG
+            if set(e.account_types) & settings.account_types and builds(e, settings)]

@@ -41,7 +41,7 @@ def run_sync(days: int, end: date | None = None, debug: bool = False) -> tuple[d
     every model. Returns the row count of each landed table and the failed checks."""
     from dagster import AssetSelection, DagsterInstance
 
-    from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+    from assets.schedules import range_runs
     from pipelines.definitions import build_definitions
     from pipelines.resources import client_config
 
@@ -57,12 +57,11 @@ def run_sync(days: int, end: date | None = None, debug: bool = False) -> tuple[d
     assets = list(defs.assets)
     resources = defs.resources
     partitioned = [a for a in assets if a.partitions_def is not None]
-    unpartitioned_sources = [a for a in assets if a.partitions_def is None and a.group_names_by_key[a.key] != "models"]
-    models = [a for a in assets if a.group_names_by_key[a.key] == "models"]
+    models = [a for a in assets if "models" in a.group_names_by_key.values()]
+    unpartitioned_sources = [a for a in assets if a.partitions_def is None and a not in models]
     with DagsterInstance.ephemeral() as instance:
         steps = [
-            (f"windowed sources {first}..{last}", partitioned,
-             {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}),
+            *range_runs(partitioned, first, last),  # one run per period (days, weeks, ...)
             ("snapshot and listed sources", unpartitioned_sources, {}),
             ("models", models, {}),
         ]

@@ -25,7 +25,10 @@ vendor; defaults from the dataset), ``max_window_days`` (widest window one
 query may ask for, default 30), ``lookback_days`` (trailing days a sync
 re-pulls, default 3), ``cursor`` (the date column the window replaces rows
 on, default ``start_date``), ``key`` (comma-separated columns identifying a
-row).
+row), ``period`` (DAY, WEEK or MONTH: the asset's partitions, Sunday-to-Saturday
+weeks or calendar months; defaults to the query's date ``aggregateBy``, else
+DAY) and ``max_periods`` (how many of those periods one query may cover,
+default 1; DAY queries use ``max_window_days``).
 
 Everything is checked at load, before any API call: GraphQL validity against
 the official dataset schema (``pipelines/spec/``, validated with
@@ -49,7 +52,7 @@ from __future__ import annotations
 import re
 from copy import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -59,6 +62,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    EnumValueNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLList,
@@ -67,6 +71,7 @@ from graphql import (
     GraphQLScalarType,
     InlineFragmentNode,
     ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -76,17 +81,22 @@ from graphql import (
 from graphql.language import REMOVE, Visitor, visit
 
 from pipelines.catalog import Column
+from pipelines.periods import period_windows
+from pipelines.windows import pack
 from pipelines.spec.datakiosk import dataset_schemas, minify, schema_for, two_years_before
 from pipelines.spec import SPEC_DIR
 from pipelines.spec.models import MAX_QUERY_CHARS
 
 SCHEMA_DIR = SPEC_DIR
+UTC = timezone.utc
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
 
 ACCOUNT_TYPES = ("seller", "vendor")
 SUPPORTED_VARIABLES = ("startDate", "endDate", "marketplaceIds")
-METADATA_KEYS = ("description", "account", "max_window_days", "lookback_days", "cursor", "key")
+METADATA_KEYS = ("description", "account", "max_window_days", "lookback_days", "cursor", "key", "period",
+                 "max_periods")
+DATE_GRAINS = ("DAY", "WEEK", "MONTH")  # Data Kiosk's date granularities
 
 # Scalar → (catalog kind, DuckDB type) for leaves of the selection.
 _SCALARS = {
@@ -137,6 +147,8 @@ class QuerySpec:
     lookback_days: int
     columns: tuple[Column, ...]
     variables: tuple[str, ...]  # variables the run must supply
+    period: str = "DAY"  # the asset's partitions: DAY, WEEK (Sunday to Saturday) or MONTH
+    max_periods: int = 1  # WEEK/MONTH periods one query may cover
 
     @property
     def table(self) -> str:
@@ -149,6 +161,16 @@ class QuerySpec:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def partitions_per_request(self) -> int:
+        return self.max_window_days if self.period == "DAY" else self.max_periods
+
+    def windows(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """``[start, end)`` packed into the widest windows one query may ask for."""
+        if self.period == "DAY":
+            return list(pack(start, end, self.max_window_days))
+        return list(period_windows(start, end, self.period, self.max_periods))
 
 
 # Schemas, minify, @resultRetention and the two-year rule are read in pipelines.spec.datakiosk.
@@ -216,19 +238,21 @@ def load_query(path: Path | str, *, today: date | None = None) -> QuerySpec:
     if dupes:
         raise QueryFileError(f"selected fields give duplicate column names {dupes}; use aliases", path,
                              *_position(dataset_node))
-    spec = _spec(path, text, meta, schema_name, dataset_node.name.value, columns, variables)
+    spec = _spec(path, text, meta, schema_name, dataset_node.name.value, columns, variables,
+                 _date_grain(dataset_node, path))
     day = today or date.today()
     render(spec, day, day, ["ATVPDKIKX0DER"])  # as sent: fragments inlined, literals in; raises if too long
     return spec
 
 
 def _spec(path: Path, text: str, meta: dict[str, tuple[str, int]], schema_name: str, dataset: str,
-          columns: tuple[Column, ...], variables: tuple[str, ...]) -> QuerySpec:
+          columns: tuple[Column, ...], variables: tuple[str, ...],
+          grain: tuple[str, int] | None = None) -> QuerySpec:
     def meta_int(key: str, default: int) -> int:
         if key not in meta:
             return default
         raw, line = meta[key]
-        if not raw.isdigit() or int(raw) < (1 if key == "max_window_days" else 0):
+        if not raw.isdigit() or int(raw) < (1 if key in ("max_window_days", "max_periods") else 0):
             raise QueryFileError(f"{key} must be a whole number of days, got {raw!r}", path, line, 1)
         return int(raw)
 
@@ -253,12 +277,31 @@ def _spec(path: Path, text: str, meta: dict[str, tuple[str, int]], schema_name: 
     if missing:
         raise QueryFileError(f"key columns {missing} are not selected; columns: {sorted(names)}", path, key_line, 1)
     description = meta.get("description", (f"Data Kiosk {schema_name}.{dataset}", 1))[0]
+    period, period_line = meta.get("period", (grain[0] if grain else "DAY", 1))
+    if period not in DATE_GRAINS:
+        raise QueryFileError(f"period must be one of {', '.join(DATE_GRAINS)}, got {period!r}", path, period_line, 1)
+    if grain and grain[0] != period:
+        raise QueryFileError(f"the query aggregates by {grain[0]} (line {grain[1]}) but its period is {period}",
+                             path, period_line, 1)
     return QuerySpec(
         name=path.stem, path=path, text=text, schema=schema_name, dataset=dataset, account=account,
         description=description, cursor=cursor, key=key,
         max_window_days=meta_int("max_window_days", 30), lookback_days=meta_int("lookback_days", 3),
-        columns=columns, variables=variables,
+        columns=columns, variables=variables, period=period, max_periods=meta_int("max_periods", 1),
     )
+
+
+def _date_grain(dataset_node: FieldNode, path: Path) -> tuple[str, int] | None:
+    """The date granularity (and its line) the dataset field's arguments ask for:
+    ``aggregateBy: WEEK``, ``dateAggregation: MONTH`` or ``aggregateBy: {date: WEEK, ...}``."""
+    for arg in dataset_node.arguments or ():
+        values = [arg.value]
+        if isinstance(arg.value, ObjectValueNode):
+            values = [f.value for f in arg.value.fields if f.name.value == "date"]
+        for value in values:
+            if isinstance(value, EnumValueNode) and value.value in DATE_GRAINS:
+                return value.value, _position(value)[0] or 1
+    return None
 
 
 def _front_matter(text: str, path: Path) -> dict[str, tuple[str, int]]:
@@ -404,7 +447,8 @@ def _duckdb_type(parent: GraphQLObjectType, node: FieldNode, gtype, fragments: d
 # ---- run time ------------------------------------------------------------------------
 
 def check_window(spec: QuerySpec, start: date, end: date, today: date | None = None) -> None:
-    """Raise QueryWindowError if Data Kiosk would reject ``[start, end]`` (both inclusive) on ``today``."""
+    """Raise QueryWindowError if Data Kiosk would reject ``[start, end]`` (both inclusive) on ``today``,
+    or (WEEK/MONTH queries) if it would shift the window to whole periods."""
     today = today or date.today()
     if end < start:
         raise QueryWindowError(f"window end {end} is before its start {start}", spec.path)
@@ -412,6 +456,16 @@ def check_window(spec: QuerySpec, start: date, end: date, today: date | None = N
     if start < oldest:
         raise QueryWindowError(f"startDate {start} is more than two years back (Data Kiosk rejects it); the "
                                f"oldest start allowed on {today} is {oldest}", spec.path)
+    if spec.period != "DAY":
+        first, after = datetime.combine(start, time(), UTC), datetime.combine(end + timedelta(days=1), time(), UTC)
+        try:
+            periods = len(list(period_windows(first, after, spec.period, 1)))
+        except ValueError as exc:
+            raise QueryWindowError(f"window {start}..{end}: {exc}", spec.path) from None
+        if periods > spec.max_periods:
+            raise QueryWindowError(f"window {start}..{end} is {periods} {spec.period}s; this query allows at most "
+                                   f"{spec.max_periods} (max_periods)", spec.path)
+        return
     days = (end - start).days + 1
     if days > spec.max_window_days:
         raise QueryWindowError(f"window {start}..{end} is {days} days; this query allows at most "

@@ -24,8 +24,9 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     """Every asset, resource and schedule; ``queries_dir`` overrides queries/datakiosk."""
     settings = settings or Settings.from_env()
     sources = report_assets(settings) + query_assets(settings, queries_dir)
-    declared = [e.table for e in CATALOG] + [q.table for q in load_queries(queries_dir or DEFAULT_QUERY_DIR)]
-    models = model_assets((a.key.to_user_string() for a in sources), declared)
+    queries = load_queries(queries_dir or DEFAULT_QUERY_DIR)
+    declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries]
+    models = model_assets((k.to_user_string() for a in sources for k in a.keys), declared)
     return Definitions(
         assets=[*sources, *models],
         resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},

@@ -25,13 +25,8 @@ from pipelines.spapi.datakiosk import DataKioskApi, QueryRun
 from pipelines.spapi.reports import FetchedReport, ReportsApi, parse_time
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
 from pipelines.warehouse.sources import DELIMITED, Delimited
-from pipelines.windows import pack
 
 log = logging.getLogger("pipelines.sync")
-
-# Amazon reads a report's dataEndTime as inclusive; our windows are half-open
-# [start, end), so the request ends one second before the next window begins.
-END_EPSILON = timedelta(seconds=1)
 
 
 class LandedWindow(NamedTuple):
@@ -59,6 +54,7 @@ class SyncResult:
     pages: int = 0
     columns: list[tuple[str, str]] = field(default_factory=list)
     added_columns: list[str] = field(default_factory=list)
+    child_rows: dict[str, int] = field(default_factory=dict)  # rows landed per child table
 
     def add(self, marketplace_id: str, start, end, landed: LandResult) -> None:
         self.rows += landed.rows
@@ -69,6 +65,8 @@ class SyncResult:
                         window.start, window.end, landed.deleted, landed.rows)
         self.columns = landed.columns or self.columns
         self.added_columns.extend(c for c in landed.added_columns if c not in self.added_columns)
+        for child in landed.children:
+            self.child_rows[child.table] = self.child_rows.get(child.table, 0) + child.rows
 
     @classmethod
     def merge(cls, results: Sequence["SyncResult"]) -> "SyncResult":
@@ -84,6 +82,8 @@ class SyncResult:
             merged.pages += r.pages
             merged.columns = r.columns or merged.columns
             merged.added_columns += [c for c in r.added_columns if c not in merged.added_columns]
+            for table, rows in r.child_rows.items():
+                merged.child_rows[table] = merged.child_rows.get(table, 0) + rows
         return merged
 
 
@@ -123,17 +123,19 @@ def _parallel(jobs: Sequence, fetch: Callable, land: Callable, max_workers: int 
 
 
 def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
-                       start: datetime, end: datetime) -> SyncResult:
+                       start: datetime, end: datetime, options: dict[str, str] | None = None) -> SyncResult:
     """Land a windowed report for ``[start, end)``: one request per marketplace per
-    packed window (at most ``entry.max_window_days`` days), each window replaced
-    atomically in the raw table."""
+    packed window (at most ``entry.max_window_days`` days, or whole periods), each
+    window replaced atomically in the raw table. ``options``: the user's report options."""
     result = SyncResult(entry.table, target.account)
-    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in pack(start, end, entry.max_window_days)]
+    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in entry.windows(start, end)]
+    requests = {job: entry.request(job[1], job[2], options, job[0]) for job in jobs}  # bad options fail first
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="report-") as tmp:
         def fetch(job) -> FetchedReport:
             mp, ws, we = job
-            return api.fetch(entry.report_type, [mp], start=ws, end=we - END_EPSILON,
-                             options=entry.report_options or None, dest_dir=Path(tmp) / f"{mp}-{ws:%Y%m%d}")
+            req = requests[job]
+            return api.fetch(entry.report_type, [mp], start=req.start, end=req.end,
+                             options=req.options or None, dest_dir=Path(tmp) / f"{mp}-{ws:%Y%m%d}")
 
         def land(job, fetched: FetchedReport) -> None:
             mp, ws, we = job
@@ -205,7 +207,7 @@ def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, market
     result = SyncResult(table, target.account)
     # Vendor views take no marketplace argument: one query answers for all of them.
     scopes = list(marketplace_ids) if spec.takes_marketplaces else [None]
-    jobs = [(mp, ws, we) for mp in scopes for ws, we in pack(start, end, spec.max_window_days)]
+    jobs = [(mp, ws, we) for mp in scopes for ws, we in spec.windows(start, end)]
     for _, ws, we in jobs:
         check_window(spec, ws.date(), (we - timedelta(days=1)).date(), date.today())
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="query-") as tmp:
@@ -240,13 +242,14 @@ def _land_fetched(entry: ReportEntry, wh: Warehouse, fetched: FetchedReport, lin
         # cancelled explicitly or requested too often: land nothing, delete nothing.
         log.info("%s %s: report %s CANCELLED (no data for the window); rows already landed are kept",
                  entry.report_type, lineage.marketplace_id, fetched.report_id)
-        return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=None)
+        return wh.land_empty(entry.table, entry.columns, lineage=lineage, replace=None,
+                             children=entry.children, inherited=entry.inherited)
     # Only a well-formed document may replace the window's rows: an empty or foreign one fails here.
     check_report(fetched.path, entry, Origin(f"report {fetched.report_id} ({entry.report_type})",
                                              fetched.document_id, fetched.content_type), dialect(entry))
     return wh.land(entry.table, fetched.path, entry.columns, fmt=entry.format, lineage=lineage,
                    replace=replace, json_records=entry.json_records, row_numbers=entry.row_numbers,
-                   dialect=dialect(entry))
+                   children=entry.children, inherited=entry.inherited, dialect=dialect(entry))
 
 
 def dialect(entry: ReportEntry) -> Delimited | None:

@@ -11,9 +11,12 @@ module it belongs to (``orders``, ``inventory``, ``fulfillment``, ``finance``,
 from __future__ import annotations
 
 from pipelines.catalog import finance, fulfillment, inventory, orders, sales_and_traffic
-from pipelines.catalog.model import Column, ReportEntry, cols, json_report_columns, snake
+from pipelines.catalog import brand_analytics, performance, promotions, vendor
+from pipelines.catalog.json_schema import json_entry
+from pipelines.catalog.model import ChildTable, Column, ReportEntry, cols, json_report_columns, snake
 
-__all__ = ["CATALOG", "Column", "ReportEntry", "cols", "entry", "json_report_columns", "snake"]
+__all__ = ["CATALOG", "ChildTable", "Column", "ReportEntry", "cols", "entry", "json_entry", "json_report_columns",
+           "snake"]
 
 CATALOG: tuple[ReportEntry, ...] = (
     *orders.ENTRIES,
@@ -21,6 +24,7 @@ CATALOG: tuple[ReportEntry, ...] = (
     *fulfillment.ENTRIES,
     *finance.ENTRIES,
     *sales_and_traffic.ENTRIES,
+    *brand_analytics.ENTRIES, *vendor.ENTRIES, *promotions.ENTRIES, *performance.ENTRIES,
 )
 
 _BY_NAME = {e.name: e for e in CATALOG}

@@ -43,12 +43,13 @@ Several columns may land in one: a localized header is declared as another
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
-from pipelines.spec import SPEC_DIR
+from pipelines.periods import check_period, period_windows
+from pipelines.spapi.regions import MARKETPLACES, currency_of
+from pipelines.windows import pack
 
 
 def snake(name: str) -> str:
@@ -102,29 +103,62 @@ def cols(*specs: str | Column) -> tuple[Column, ...]:
 
 
 def json_report_columns(schema_file: str, definition: str) -> tuple[Column, ...]:
-    """Every leaf of a JSON report record, read from the official report schema
-    (``pipelines/spec``), so a field the schema has is never left out.
+    """Every leaf of a JSON report record type (a definition of the official
+    report schema in ``pipelines/spec``), so a field the schema has is never left out.
 
     >>> [c for c in json_report_columns("sellerSalesAndTrafficReport.json", "SalesAndTrafficByAsin")][:2]
     [Column(source='parentAsin', kind='text'), Column(source='childAsin', kind='text')]
     """
-    schema = json.loads((SPEC_DIR / schema_file).read_text(encoding="utf-8"))
-    definitions = schema["definitions"]
+    from pipelines.catalog.json_schema import record_shape  # it builds on this module's types
 
-    def leaves(name: str, prefix: str):
-        for key, prop in definitions[name]["properties"].items():
-            if "$ref" in prop:
-                yield from leaves(prop["$ref"].rsplit("/", 1)[-1], f"{prefix}{key}.")
-            elif prop.get("type") == "number":
-                yield Column(prefix + key, "decimal" if name == "Amount" else "float")
-            elif prop.get("type") == "integer":
-                yield Column(prefix + key, "int")
-            elif prop.get("format") == "date":
-                yield Column(prefix + key, "date")
-            else:
-                yield Column(prefix + key, "text")
+    shape = record_shape(schema_file, f"#/definitions/{definition}")
+    if shape.children:
+        raise ValueError(f"{schema_file} {definition} has arrays of objects "
+                         f"({', '.join(c.array for c in shape.children)}): declare it with json_entry()")
+    return shape.columns
 
-    return tuple(leaves(definition, ""))
+
+@dataclass(frozen=True)
+class ChildTable:
+    """An array inside a JSON report's records, landed as its own table
+    ``<parent table>__<array>``: one row per element, in the same transaction as
+    its parent, replaced with it.
+
+    A child row carries its parent's key and cursor columns (``inherited``) and
+    the element's 1-based position in the array (``position``); a child's own
+    children inherit those too. A ``top_level`` table is another top-level array
+    of the same document (a vendor report's aggregate beside its per-ASIN rows):
+    it has no parent row and carries only its position.
+    """
+
+    array: str                      # dotted path of the array in its parent record (or the document)
+    columns: tuple[Column, ...]     # the element's leaves
+    children: tuple["ChildTable", ...] = ()
+    top_level: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return snake(self.array)
+
+    @property
+    def position(self) -> str:
+        return f"{self.suffix}_position"
+
+
+ACCOUNT_KINDS = ("seller", "vendor", "any")
+# Amazon reads dataEndTime as inclusive; windows are half-open [start, end), so a
+# request ends one second before the next window begins.
+END_EPSILON = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What one createReport for a window asks: dataStartTime/dataEndTime (None:
+    not sent) and reportOptions."""
+
+    start: datetime | None
+    end: datetime | None
+    options: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -132,8 +166,12 @@ class ReportEntry:
     """A report type and everything the pipeline needs to know to land it.
 
     - ``windowed``: the report takes ``dataStartTime``/``dataEndTime``; the
-      asset is daily-partitioned and a backfill is packed into windows of at
-      most ``max_window_days``.
+      asset is partitioned by ``period`` and a backfill is packed into windows
+      of at most ``max_window_days`` days (``periods_per_request`` periods).
+    - ``period``: DAY (daily partitions), or the WEEK (Sunday to Saturday),
+      MONTH or QUARTER Amazon aggregates the report by: partitions and every
+      request window then start and end on that period's boundaries. Defaults
+      to the ``reportPeriod`` report option, else DAY.
     - ``cursor``: the (snake_case) column the window filters on; re-landing a
       window replaces exactly the rows whose cursor falls inside it.
     - ``snapshot``: the report is a current-state snapshot (no window); each
@@ -143,9 +181,22 @@ class ReportEntry:
     - ``lookback_days``: the trailing window a scheduled sync re-pulls because
       Amazon restates it.
     - ``json_records``: for JSON reports, the array holding one record per row.
+    - ``children``: arrays inside (or beside) those records that land as their
+      own tables (``ChildTable``), in the same transaction.
+    - ``report_options``: sent with every request; ``window_options`` names the
+      two options that carry the window instead of dataStartTime/dataEndTime
+      (coupons, promotions); ``required_options`` are options the user must
+      supply in the run config (``report_options``), e.g. the ASINs of a search
+      query performance report.
+    - ``currency_option``: a report option that takes the marketplace's currency.
+    - ``countries``: the marketplaces (by country code) Amazon offers the report
+      in; an account's other marketplaces are skipped. Empty: all.
+    - ``delay_days``: days after a day ends before Amazon has its data (a
+      request for a later day fails): a scheduled sync stops that far back.
     - ``row_numbers``: fill ``_row_number`` (the row's position in its
       document) for reports with no line key (settlements). It costs speed:
       DuckDB then reads the file on one thread.
+    - ``account``: seller, vendor or any: which accounts can request it.
     - ``pii``: a restricted report (buyer names, addresses): requested only for
       accounts that opted in (``pii_reports``), its document fetched with a
       Restricted Data Token.
@@ -173,11 +224,35 @@ class ReportEntry:
     report_options: dict[str, str] = field(default_factory=dict)
     group: str = "reports"
     row_numbers: bool = False
-    account: str = "seller"  # seller | vendor: which accounts can request it
+    account: str = "seller"  # seller | vendor | any: which accounts can request it
+    children: tuple[ChildTable, ...] = ()
+    period: str = ""  # "" → reportPeriod option, else DAY
+    periods_per_request: int = 1
+    window_options: tuple[str, str] | None = None
+    required_options: tuple[str, ...] = ()
+    currency_option: str | None = None
+    countries: tuple[str, ...] = ()
+    delay_days: int = 0
     pii: bool = False
     quoted: bool = False
     preamble_lines: int = 0
     snapshot_start: timedelta | None = None
+
+    def __post_init__(self):
+        if not self.period:
+            object.__setattr__(self, "period", self.report_options.get("reportPeriod", "DAY"))
+        check_period(self.period)
+        if self.account not in ACCOUNT_KINDS:
+            raise ValueError(f"{self.name}: account {self.account!r} must be one of {', '.join(ACCOUNT_KINDS)}")
+        if self.children and not self.inherited:
+            raise ValueError(f"{self.name}: child tables need a key (or cursor) to tie them to their parent row")
+        names = [c.name for c in self.columns]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes and self.format == "json":  # (flat files declare localized headers of one column)
+            raise ValueError(f"{self.name}: JSON paths {dupes} give the same column name")
+        missing = [n for n in self.inherited if n not in names] if self.children else []
+        if missing:
+            raise ValueError(f"{self.name}: key or cursor columns {missing} are not columns of the entry")
 
     @property
     def table(self) -> str:
@@ -187,5 +262,75 @@ class ReportEntry:
     def asset_name(self) -> str:
         return self.table
 
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The entry's table and every child table, parents first."""
+        return (self.table, *child_tables(self.table, self.children))
+
+    @property
+    def account_types(self) -> tuple[str, ...]:
+        return ("seller", "vendor") if self.account == "any" else (self.account,)
+
+    @property
+    def inherited(self) -> tuple[str, ...]:
+        """The columns child rows carry from their parent: key and cursor (lineage columns excepted)."""
+        names = [*self.key, *([self.cursor] if self.cursor else [])]
+        return tuple(n for n in dict.fromkeys(names) if not n.startswith("_"))
+
+    @property
+    def partitions_per_request(self) -> int:
+        """How many partitions (days, or periods) one request may cover."""
+        return self.max_window_days if self.period == "DAY" else self.periods_per_request
+
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    def serves(self, marketplace_id: str) -> bool:
+        """Whether Amazon offers this report in the marketplace."""
+        market = MARKETPLACES.get(marketplace_id)
+        return not self.countries or (market is not None and market.country in self.countries)
+
+    def windows(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """``[start, end)`` packed into the widest windows one request may cover."""
+        if self.period == "DAY":
+            return list(pack(start, end, self.max_window_days))
+        return list(period_windows(start, end, self.period, self.periods_per_request))
+
+    def request(self, start: datetime, end: datetime, options: dict[str, str] | None = None,
+                marketplace_id: str | None = None) -> ReportRequest:
+        """The createReport window and options for ``[start, end)`` in a marketplace;
+        ``options`` are the user's (run config), checked against ``required_options``."""
+        merged = {**self.report_options, **(options or {})}
+        if self.currency_option and not merged.get(self.currency_option):
+            currency = currency_of(marketplace_id or "")
+            if currency is None:
+                raise ValueError(f"{self.report_type} needs {self.currency_option}, and marketplace "
+                                 f"{marketplace_id!r} has no known currency: set it in the run config")
+            merged[self.currency_option] = currency
+        missing = [o for o in self.required_options if not merged.get(o)]
+        if missing:
+            raise ValueError(f"{self.report_type} ({self.asset_name}) needs the report option(s) "
+                             f"{', '.join(missing)}: set them in the run config "
+                             f"(config: report_options: {{{missing[0]}: ...}})")
+        last = end - END_EPSILON
+        if self.window_options:
+            first_key, last_key = self.window_options
+            return ReportRequest(None, None, {**merged, first_key: _iso(start), last_key: _iso(last)})
+        return ReportRequest(start, last, merged)
+
+
+def child_tables(parent: str, children: tuple[ChildTable, ...]) -> list[str]:
+    """Table names of ``children`` (and theirs) under the ``parent`` table.
+
+    >>> child_tables("raw_x", (ChildTable("items", (), (ChildTable("tags", ()),)),))
+    ['raw_x__items', 'raw_x__items__tags']
+    """
+    out = []
+    for child in children:
+        table = f"{parent}__{child.suffix}"
+        out += [table, *child_tables(table, child.children)]
+    return out
+
+
+def _iso(ts: datetime) -> str:
+    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

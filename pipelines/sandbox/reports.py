@@ -196,6 +196,9 @@ class ReportsApi:
                 return Outcome("CANCELLED")
             if forced == "FATAL":
                 return self._error_document(doc_id, "The report could not be generated (injected fault: fatal).")
+            refused = render.refusal(rtype, start, end, created, options, mps)
+            if refused:  # Amazon accepts the request, then ends it FATAL saying why
+                return self._error_document(doc_id, refused)
             path = ctx.docs.new_path(doc_id)
             args = (ctx.config, rtype, mps, start, end, options, path, created, new_column, malformed)
             if render.expected_rows(ctx.config, rtype, mps, start, end) > ctx.config.process_render_rows:

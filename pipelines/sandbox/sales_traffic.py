@@ -13,8 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from pipelines.sandbox.flatfiles import window_days
-from pipelines.sandbox.seller import SyntheticSeller
+from pipelines.sandbox.seller import SyntheticSeller, window_days
 
 REPORT_TYPE = "GET_SALES_AND_TRAFFIC_REPORT"
 DATE_GRANULARITIES = ("DAY",)

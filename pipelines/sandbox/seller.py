@@ -28,9 +28,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
+from typing import Iterator
+
+from pipelines.sandbox.formats import pacific_zone
 
 UTC = timezone.utc
 CENT = Decimal("0.01")
+ZERO_MONEY = Decimal("0.00")
 
 # Settlement periods are 14 days long, counted from this Monday.
 SETTLEMENT_EPOCH = date(2024, 1, 1)
@@ -128,6 +132,23 @@ class OrderItem:
     def shipped(self) -> bool:
         return self.order_status == "Shipped"
 
+    @property
+    def item_status(self) -> str:
+        """The line's status as the orders report spells it: Shipped, Unshipped or Cancelled."""
+        return "Unshipped" if self.order_status == "Pending" else self.order_status
+
+    @property
+    def shipping_tax(self) -> Decimal | None:
+        return None if self.item_price is None else ZERO_MONEY
+
+    @property
+    def ship_promotion_discount(self) -> Decimal | None:
+        return None if self.item_price is None else ZERO_MONEY
+
+    @property
+    def price_designation(self) -> str:
+        return "BusinessPrice" if self.is_business_order else ""
+
     def pending(self) -> "OrderItem":
         """This line before its last update: ordered, not yet priced, shipped or cancelled."""
         return replace(self, order_status="Pending", last_updated_date=self.purchase_date,
@@ -146,6 +167,10 @@ class Shipment:
     carrier: str
     tracking_number: str
     estimated_arrival_date: datetime
+
+    @property
+    def payments_date(self) -> datetime:
+        return self.item.purchase_date  # paid when ordered
 
 
 @dataclass(frozen=True)
@@ -171,6 +196,14 @@ class Reimbursement:
     quantity_cash: int
     quantity_inventory: int
 
+    @property
+    def amount_total(self) -> Decimal:
+        return self.amount_per_unit * self.quantity_cash
+
+    @property
+    def quantity_total(self) -> int:
+        return self.quantity_cash + self.quantity_inventory
+
 
 @dataclass(frozen=True)
 class Traffic:
@@ -187,6 +220,102 @@ class Traffic:
     @property
     def page_views(self) -> int:
         return self.browser_page_views + self.mobile_page_views
+
+
+@dataclass(frozen=True)
+class Listing:
+    product: Product
+    listing_id: str
+    quantity: int | None  # merchant-fulfilled stock; None for FBA listings (Amazon holds the stock)
+    fulfillment_channel: str  # DEFAULT (merchant) or AMAZON_NA / AMAZON_EU / AMAZON_FE
+    pending_quantity: int = 0
+
+
+@dataclass(frozen=True)
+class InventoryRecord:
+    """One FBA SKU's quantities at a moment (the MYI report's numbers)."""
+
+    product: Product
+    fulfillable: int
+    unsellable: int
+    reserved: int
+    inbound_working: int
+    inbound_shipped: int
+    inbound_receiving: int
+    researching: int
+    fc_transfer: int  # reserved units moving between fulfilment centres
+    mfn_listing_exists: bool = False
+    afn_listing_exists: bool = True
+    mfn_fulfillable: int | None = None
+    reserved_future_supply: int = 0
+    future_supply_buyable: int = 0
+
+    @property
+    def warehouse(self) -> int:
+        return self.fulfillable + self.unsellable + self.reserved
+
+    @property
+    def total(self) -> int:
+        return self.warehouse + self.inbound_working + self.inbound_shipped + self.inbound_receiving
+
+    @property
+    def onhand_buyable(self) -> int:
+        return self.fulfillable
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    """One inventory movement (customer shipments out, customer returns in)."""
+
+    time: datetime
+    fnsku: str
+    asin: str
+    sku: str
+    title: str
+    event_type: str  # Shipments | CustomerReturns
+    reference_id: str
+    quantity: int  # signed: shipments leave the warehouse
+    fulfillment_center: str
+    disposition: str
+    country: str
+
+    @property
+    def date(self) -> date:
+        return self.time.astimezone(UTC).date()
+
+    @property
+    def day_start_pacific(self) -> datetime:
+        """The start of the event's day in US Pacific time (the production ledger's ``Date and Time``)."""
+        return datetime.combine(self.date, time(), pacific_zone(datetime.combine(self.date, time(8), UTC)))
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    """One row of a settlement: its summary (totals and dates) or one money movement."""
+
+    settlement_id: str
+    marketplace_name: str = ""
+    start: datetime | None = None  # summary only, as the start, end, deposit date, total and currency
+    end: datetime | None = None
+    deposit_date: datetime | None = None
+    total: Decimal | None = None
+    currency: str = ""
+    transaction_type: str = ""  # empty on the summary
+    order_id: str = ""
+    adjustment_id: str = ""
+    shipment_id: str = ""
+    amount_type: str = ""
+    amount_description: str = ""
+    amount: Decimal | None = None
+    fulfillment_id: str = ""
+    posted: datetime | None = None
+    order_item_code: str = ""
+    sku: str = ""
+    quantity: int | None = None
+
+    @property
+    def posted_day(self) -> date | None:
+        return None if self.posted is None else self.posted.astimezone(UTC).date()
 
 
 # Deals: a promotion starts every PROMOTION_EVERY days and a coupon every COUPON_EVERY days,
@@ -449,9 +578,76 @@ class SyntheticSeller:
             start, n = end, n + 1
         return out
 
-    # ---- inventory snapshot ---------------------------------------------------
-    def inventory(self, marketplace_id: str, as_of: date) -> list[dict]:
-        """Current FBA quantities per SKU (MYI report shape, numbers only)."""
+    def settlement_id(self, marketplace_id: str, period_start: datetime) -> str:
+        """The id of the marketplace's settlement for the period starting at ``period_start``
+        (settlement ids are per marketplace account)."""
+        n = (period_start.astimezone(UTC).date() - SETTLEMENT_EPOCH).days // SETTLEMENT_DAYS
+        return str(10_000_000_000 + self.seed * 100_000 + n + 10_000 * list(MARKETPLACES).index(marketplace_id))
+
+    def settlement_lines(self, marketplace_id: str, start: datetime, end: datetime) -> Iterator[SettlementLine]:
+        """The settlement of ``[start, end)``: the summary first (dates, total, currency), then Order
+        lines (principal, tax, shipping, commission, FBA fee) for items shipped in the period and
+        Refund lines for its returns, with the seller's own fees. Two passes, nothing buffered."""
+        mp = MARKETPLACES[marketplace_id]
+        sid = self.settlement_id(marketplace_id, start)
+        total = sum((line.amount for line in self._settlement_movements(marketplace_id, sid, start, end)),
+                    Decimal(0))
+        yield SettlementLine(sid, start=start, end=end, deposit_date=end + timedelta(days=1), total=total,
+                             currency=mp.currency)
+        yield from self._settlement_movements(marketplace_id, sid, start, end)
+
+    def _settlement_movements(self, mp_id: str, sid: str, start: datetime, end: datetime) -> Iterator[SettlementLine]:
+        channel = MARKETPLACES[mp_id].sales_channel
+        for sh in self.shipments_between(mp_id, start, end):
+            yield from self._order_lines(sid, channel, sh.item, sh.shipment_id, sh.shipment_date)
+        for d in _days(start, end):  # merchant-fulfilled items ship on their purchase date
+            for i in self.order_items(mp_id, d):
+                if i.shipped and i.fulfillment_channel == "Merchant" and start <= i.purchase_date < end:
+                    yield from self._order_lines(sid, channel, i, "", i.purchase_date)
+        q = CENT if MARKETPLACES[mp_id].decimals else Decimal(1)
+        for r in self.returns_between(mp_id, start, end):
+            i = r.shipment.item
+            share = Decimal(r.quantity) / Decimal(i.quantity)
+            refund = dict(settlement_id=sid, marketplace_name=channel, transaction_type="Refund",
+                          order_id=i.amazon_order_id, adjustment_id=f"ADJ{r.license_plate_number[3:]}",
+                          fulfillment_id="AFN", posted=r.return_date, order_item_code=i.order_item_id, sku=i.sku,
+                          quantity=r.quantity)
+            yield SettlementLine(**refund, amount_type="ItemPrice", amount_description="Principal",
+                                 amount=-(i.item_price * share).quantize(q))
+            yield SettlementLine(**refund, amount_type="ItemFees", amount_description="Commission",
+                                 amount=(self.referral_fee(i) * share).quantize(q))
+
+    def _order_lines(self, sid: str, channel: str, i: OrderItem, shipment_id: str,
+                     posted: datetime) -> Iterator[SettlementLine]:
+        ff = "AFN" if i.fulfillment_channel == "Amazon" else "MFN"
+        line = dict(settlement_id=sid, marketplace_name=channel, transaction_type="Order", order_id=i.amazon_order_id,
+                    shipment_id=shipment_id, fulfillment_id=ff, posted=posted, order_item_code=i.order_item_id,
+                    sku=i.sku, quantity=i.quantity)
+        yield SettlementLine(**line, amount_type="ItemPrice", amount_description="Principal", amount=i.item_price)
+        yield SettlementLine(**line, amount_type="ItemPrice", amount_description="Tax", amount=i.item_tax)
+        if i.shipping_price:
+            yield SettlementLine(**line, amount_type="ItemPrice", amount_description="Shipping",
+                                 amount=i.shipping_price)
+        yield SettlementLine(**line, amount_type="ItemFees", amount_description="Commission",
+                             amount=-self.referral_fee(i))
+        if ff == "AFN":
+            yield SettlementLine(**line, amount_type="ItemFees", amount_description="FBAPerUnitFulfillmentFee",
+                                 amount=-self.fba_fee(i))
+
+    # ---- listings and inventory snapshots ----------------------------------------
+    def listings(self, marketplace_id: str) -> list[Listing]:
+        """Every listing of the marketplace (all active)."""
+        mp = MARKETPLACES[marketplace_id]
+        out = []
+        for n, p in enumerate(self.products(marketplace_id)):
+            afn = p.fulfillment == "AFN"
+            out.append(Listing(product=p, listing_id=f"{p.open_date:%m%d}{self.seed % 100:02d}{n:05d}",
+                               quantity=None if afn else 10 + n * 7 % 40,
+                               fulfillment_channel=f"AMAZON_{mp.region.upper()}" if afn else "DEFAULT"))
+        return out
+
+    def inventory(self, marketplace_id: str, as_of: date) -> list[InventoryRecord]:
+        """FBA quantities per SKU on ``as_of``."""
         out = []
         for p in self.products(marketplace_id):
             if p.fulfillment != "AFN":
@@ -459,12 +655,27 @@ class SyntheticSeller:
             rng = random.Random(f"{self.seed}:inv:{marketplace_id}:{p.sku}:{as_of.isoformat()}")
             fulfillable, unsellable, reserved = rng.randrange(0, 400), rng.randrange(0, 5), rng.randrange(0, 30)
             working, shipped, receiving = rng.randrange(0, 50), rng.randrange(0, 50), rng.randrange(0, 20)
-            warehouse = fulfillable + unsellable + reserved
-            out.append(dict(product=p, fulfillable=fulfillable, unsellable=unsellable, reserved=reserved,
-                            warehouse=warehouse, inbound_working=working, inbound_shipped=shipped,
-                            inbound_receiving=receiving, total=warehouse + working + shipped + receiving,
-                            researching=rng.randrange(0, 3)))
+            researching = rng.randrange(0, 3)
+            out.append(InventoryRecord(product=p, fulfillable=fulfillable, unsellable=unsellable, reserved=reserved,
+                                       inbound_working=working, inbound_shipped=shipped, inbound_receiving=receiving,
+                                       researching=researching, fc_transfer=min(reserved, rng.randrange(0, 10))))
         return out
+
+    def ledger_events(self, marketplace_id: str, first: date, last: date) -> list[LedgerEvent]:
+        """Inventory movements on the days ``first`` to ``last`` (UTC), in time order."""
+        lo = datetime.combine(first, time(), UTC)
+        hi = datetime.combine(last, time(), UTC) + timedelta(days=1)
+        country = MARKETPLACES[marketplace_id].country
+        events = [LedgerEvent(s.shipment_date, s.item.fnsku, s.item.asin, s.item.sku, s.item.product_name,
+                              "Shipments", s.shipment_id, -s.item.quantity, s.fulfillment_center_id, "SELLABLE",
+                              country)
+                  for s in self.shipments_between(marketplace_id, lo, hi)]
+        events += [LedgerEvent(r.return_date, r.shipment.item.fnsku, r.shipment.item.asin, r.shipment.item.sku,
+                               r.shipment.item.product_name, "CustomerReturns", r.shipment.item.amazon_order_id,
+                               r.quantity, r.shipment.fulfillment_center_id, r.detailed_disposition, country)
+                   for r in self.returns_between(marketplace_id, lo, hi)]
+        events.sort(key=lambda e: e.time)
+        return events
 
     # ---- traffic ----------------------------------------------------------------
     def traffic(self, marketplace_id: str, day: date, asin: str) -> Traffic:
@@ -539,11 +750,24 @@ class SyntheticSeller:
         return out
 
 
-
 def _deal_numbers(start_from: datetime, start_to: datetime, every: int) -> range:
     """Numbers of the deals (one every ``every`` days from DEALS_EPOCH) that may start in the range."""
     first = max(0, (start_from.date() - DEALS_EPOCH).days // every)
     return range(first, max(first, (start_to.date() - DEALS_EPOCH).days // every + 1))
+
+
+def window_days(start: datetime, end: datetime) -> list[date]:
+    """Days whose midnight UTC lies in ``[start, end)`` (a day-valued window).
+
+    >>> window_days(datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 3, tzinfo=UTC))
+    [datetime.date(2025, 1, 1), datetime.date(2025, 1, 2)]
+    >>> window_days(datetime(2025, 1, 1, 6, tzinfo=UTC), datetime(2025, 1, 2, 6, tzinfo=UTC))
+    [datetime.date(2025, 1, 2)]
+    """
+    first = start.astimezone(UTC).date()
+    if datetime.combine(first, time(), UTC) < start:
+        first += timedelta(days=1)
+    return list(_days(datetime.combine(first, time(), UTC), end))
 
 
 def _days(start: datetime, end: datetime):

@@ -80,3 +80,22 @@ def region_of(marketplace_id: str) -> str | None:
     """Region name (na|eu|fe) serving a marketplace, or None when it is not in the table."""
     m = MARKETPLACES.get(marketplace_id)
     return m.region if m else None
+
+
+# ISO 4217 currency of each marketplace's country, for report options that name one
+# (GET_VENDOR_REAL_TIME_SALES_REPORT's currencyCode).
+CURRENCIES: dict[str, str] = {
+    "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "UK": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
+    "ES": "EUR", "NL": "EUR", "SE": "SEK", "PL": "PLN", "BE": "EUR", "TR": "TRY", "IN": "INR", "AE": "AED",
+    "SA": "SAR", "EG": "EGP", "JP": "JPY", "AU": "AUD", "SG": "SGD",
+}
+
+
+def currency_of(marketplace_id: str) -> str | None:
+    """The marketplace's currency, or None when it is not in the table.
+
+    >>> currency_of("A1PA6795UKMFR9"), currency_of("A1VC38T7YXB528")
+    ('EUR', 'JPY')
+    """
+    m = MARKETPLACES.get(marketplace_id)
+    return CURRENCIES.get(m.country) if m else None

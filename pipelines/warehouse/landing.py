@@ -15,7 +15,7 @@ from typing import Sequence
 
 import duckdb
 
-from ..catalog import Column
+from ..catalog import ChildTable, Column
 from .errors import MalformedReportError
 from .sources import (
     DELIMITED,
@@ -23,6 +23,7 @@ from .sources import (
     Delimited,
     Source,
     ident,
+    json_child_source,
     json_source,
     jsonl_source,
     landed_names,
@@ -156,6 +157,7 @@ class LandResult:
     added_columns: list[str] = field(default_factory=list)  # columns this land added
     table: str = ""
     deleted: int = 0  # rows the replace removed before inserting ``rows``
+    children: tuple["LandResult", ...] = ()  # the document's child tables, parents first
 
 
 def check_table_name(table: str) -> None:
@@ -172,8 +174,8 @@ def table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 
 def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequence[Column],
-                  json_records: str | None, row_numbers: bool,
-                  dialect: Delimited | None = None) -> tuple[Source | None, dict[str, Column]]:
+                  json_records: str | None, row_numbers: bool, dialect: Delimited | None = None,
+                  children: Sequence[ChildTable] = ()) -> tuple[Source | None, dict[str, Column]]:
     """The source relation and the landed columns (declared ones first, then unknown ones)."""
     declared: dict[str, Column] = {}
     for c in columns:  # a localized header lands in the column of the first one declared
@@ -198,7 +200,7 @@ def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequenc
     if fmt == "json":
         if not json_records:
             raise ValueError("fmt='json' needs json_records (the array holding one record per row)")
-        return json_source(path, columns, json_records), declared
+        return json_source(path, columns, json_records, children), declared
     return jsonl_source(path, columns, row_numbers), declared
 
 
@@ -237,11 +239,14 @@ _PARSE_ERRORS = (duckdb.ConversionException, duckdb.InvalidInputException, duckd
 def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path] | None,
          columns: Sequence[Column], *, fmt: str, lineage: Lineage, replace: Replace,
          json_records: str | None = None, row_numbers: bool = False,
-         dialect: Delimited | None = None) -> LandResult:
+         dialect: Delimited | None = None, children: Sequence[ChildTable] = (),
+         inherited: Sequence[str] = ()) -> LandResult:
     """Replace ``replace``'s rows of ``table`` with the document at ``path`` (None: no rows).
 
     ``row_numbers`` fills ``_row_number`` (1-based row in the document); it makes
-    DuckDB read on one thread, so only tables whose key needs it ask for it."""
+    DuckDB read on one thread, so only tables whose key needs it ask for it.
+    ``children`` (JSON only) land in their own tables in the same transaction,
+    their rows carrying the parent's ``inherited`` columns (``_land_children``)."""
     check_table_name(table)
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
@@ -251,29 +256,70 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
                          f"for {lineage.marketplace_id!r}")
     for c in columns:
         duckdb_type(c.kind)  # validate kinds before touching the table
-    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers, dialect)
+    if children and fmt != "json":
+        raise ValueError(f"child tables come from JSON documents only, not fmt={fmt!r}")
+    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers, dialect, children)
     declared = {c.name for c in columns}
 
     con.execute("BEGIN TRANSACTION")
     try:
-        existing = table_types(con, table)
-        added = _ensure_table(con, table, wanted, existing, declared)
-        types = table_types(con, table)
-        deleted = 0
-        if replace is not None:  # None: add rows, delete nothing
-            cond, params = replace.where(table, types, lineage.account)
-            deleted = con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params).fetchone()[0]
-        rows = 0
-        if source is not None:
-            kinds = {n: for_marketplace(_kind_for(c, existing, declared), lineage.marketplace_id)
-                     for n, c in wanted.items()}
-            rows = _insert(con, table, source, kinds, lineage, path, fmt)
+        rows, deleted, added = _replace_rows(con, table, source, wanted, declared, lineage, replace, path, fmt)
+        landed_children = _land_children(con, table, source, path, wanted, inherited, children, lineage, replace)
         _commit(con)
     except BaseException as exc:
         _rollback(con, exc)
         raise
     return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table,
-                      deleted=deleted)
+                      deleted=deleted, children=tuple(landed_children))
+
+
+def _replace_rows(con, table: str, source: Source | None, wanted: dict[str, Column], declared: set[str],
+                  lineage: Lineage, replace: Replace | None, path, fmt: str) -> tuple[int, int, list[str]]:
+    """Inside the caller's transaction: create or widen ``table``, delete the rows
+    ``replace`` selects and insert ``source``'s. Returns (inserted, deleted, added columns)."""
+    existing = table_types(con, table)
+    added = _ensure_table(con, table, wanted, existing, declared)
+    types = table_types(con, table)
+    deleted = 0
+    if replace is not None:  # None: add rows, delete nothing
+        cond, params = replace.where(table, types, lineage.account)
+        deleted = con.execute(f"DELETE FROM {ident(table)} WHERE {cond}", params).fetchone()[0]
+    rows = 0
+    if source is not None:
+        kinds = {n: for_marketplace(_kind_for(c, existing, declared), lineage.marketplace_id)
+                 for n, c in wanted.items()}
+        rows = _insert(con, table, source, kinds, lineage, path, fmt)
+    return rows, deleted, added
+
+
+def _land_children(con, parent: str, parent_source: Source | None, path, parent_columns: dict[str, Column],
+                   inherited: Sequence[str], children: Sequence[ChildTable], lineage: Lineage,
+                   replace: Replace | None) -> list[LandResult]:
+    """Land each child table of a JSON document (then its own children) inside the
+    parent's transaction, with the parent's replace: a child row goes when its
+    parent row goes, since it carries the parent's cursor and lineage."""
+    landed: list[LandResult] = []
+    for child in children:
+        table = f"{parent}__{child.suffix}"
+        check_table_name(table)
+        carried = () if child.top_level else tuple(inherited)
+        wanted = {n: Column(n, parent_columns[n].kind) for n in carried}
+        wanted[child.position] = Column(child.position, "duckdb:BIGINT")
+        clash = [c.name for c in child.columns if c.name in wanted]
+        if clash:
+            raise ValueError(f"{table}: element fields {clash} clash with the parent key or position columns")
+        wanted.update({c.name: c for c in child.columns})
+        source = None
+        if parent_source is not None:
+            source = (json_source(path, child.columns, child.array, child.children, position=child.position)
+                      if child.top_level else
+                      json_child_source(parent_source, child.array, child.columns, carried, child.position))
+        rows, deleted, added = _replace_rows(con, table, source, wanted, set(wanted), lineage, replace, path, "json")
+        landed.append(LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added,
+                                 table=table, deleted=deleted))
+        landed += _land_children(con, table, source, path, wanted, (*carried, child.position), child.children,
+                                 lineage, replace)
+    return landed
 
 
 def _rollback(con: duckdb.DuckDBPyConnection, exc: BaseException) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..catalog import Column, snake
+from ..catalog import ChildTable, Column, snake
 from .types import duckdb_type, is_native
 
 FORMATS = ("tsv", "csv", "json", "jsonl")
@@ -145,37 +145,52 @@ def tsv_source(path: Path, names: Sequence[str], numbered: bool = False, dialect
                   numbered_sql)
 
 
-def _struct_tree(columns: Sequence[Column]) -> dict:
+class _ListOf(dict):
+    """A struct-tree node read as a list of structs: a child table's array."""
+
+
+def _struct_tree(columns: Sequence[Column], children: Sequence[ChildTable] = ()) -> dict:
     tree: dict = {}
-    for c in columns:
-        *parents, leaf = c.source.split(".")
+
+    def place(path: str, value) -> None:
+        *parents, leaf = path.split(".")
         node = tree
         for p in parents:
             node = node.setdefault(p, {})
-            if not isinstance(node, dict):
-                raise ValueError(f"JSON path {c.source!r} goes through a leaf column")
+            if not isinstance(node, dict) or isinstance(node, _ListOf):
+                raise ValueError(f"JSON path {path!r} goes through a leaf column or an array")
         if leaf in node:
-            raise ValueError(f"JSON path {c.source!r} is declared twice or is also a parent path")
-        node[leaf] = duckdb_type(c.kind) if is_native(c.kind) else "VARCHAR"
+            raise ValueError(f"JSON path {path!r} is declared twice or is also a parent path")
+        node[leaf] = value
+
+    for c in columns:
+        place(c.source, duckdb_type(c.kind) if is_native(c.kind) else "VARCHAR")
+    for child in children:
+        if not child.top_level:  # a top-level array is read by its own source
+            place(child.array, _ListOf(_struct_tree(child.columns, child.children)))
     return tree
 
 
 def _struct_type(node: dict | str) -> str:
     if isinstance(node, str):
         return node
-    return "STRUCT(" + ", ".join(f"{ident(k)} {_struct_type(v)}" for k, v in node.items()) + ")"
+    struct = "STRUCT(" + ", ".join(f"{ident(k)} {_struct_type(v)}" for k, v in node.items()) + ")"
+    return struct + "[]" if isinstance(node, _ListOf) else struct
 
 
 def _path_expr(root: str, source: str) -> str:
     return root + "".join(f".{ident(p)}" for p in source.split("."))
 
 
-def json_source(path: Path, columns: Sequence[Column], records: str) -> Source:
+def json_source(path: Path, columns: Sequence[Column], records: str, children: Sequence[ChildTable] = (),
+                position: str | None = None) -> Source:
     """A single JSON document; one row per element of its top-level ``records`` array.
 
     Leaves are read as VARCHAR (numbers keep their JSON text) then converted.
+    The arrays of nested ``children`` are read too (see ``json_child_source``);
+    ``position`` names a field holding the element's 1-based position.
     """
-    tree = _struct_tree(columns)
+    tree = _struct_tree(columns, children)
     max_size = max(16 << 20, path.stat().st_size + 1)
     reader = (f"read_json({sql_literal(str(path))}, format='unstructured', records=true, "
               f"maximum_object_size={max_size}, "
@@ -183,7 +198,26 @@ def json_source(path: Path, columns: Sequence[Column], records: str) -> Source:
     arr = ident(records)
     sql = f"SELECT unnest(range(1, len({arr}) + 1)) AS _row_number, unnest({arr}) AS r FROM {reader}"
     fields = {c.name: _path_expr("src.r", c.source) for c in columns}
-    return Source(sql, fields, 0, frozenset(c.name for c in columns if is_native(c.kind)), sql)
+    native = {c.name for c in columns if is_native(c.kind)}
+    if position:
+        fields[position] = "src._row_number"
+        native.add(position)
+    return Source(sql, fields, 0, frozenset(native), sql)
+
+
+def json_child_source(parent: Source, array: str, columns: Sequence[Column], inherited: Sequence[str],
+                      position: str) -> Source:
+    """One row per element of the array at ``array`` inside each row of ``parent``
+    (a JSON source whose struct holds it), with the parent's ``inherited`` fields
+    and the element's 1-based ``position``; ``_row_number`` stays the parent's record."""
+    arr = _path_expr("src.r", array)
+    carried = "".join(f"{parent.fields[n]} AS {ident(n)}, " for n in inherited)
+    sql = (f"SELECT src._row_number, {carried}unnest(range(1, len({arr}) + 1)) AS {ident(position)}, "
+           f"unnest({arr}) AS r FROM ({parent.sql}) src")
+    fields = {n: f"src.{ident(n)}" for n in (*inherited, position)}
+    fields.update({c.name: _path_expr("src.r", c.source) for c in columns})
+    native = {n for n in inherited if n in parent.native} | {position} | {c.name for c in columns if is_native(c.kind)}
+    return Source(sql, fields, 0, frozenset(native), sql)
 
 
 # Largest single JSONL record read_json accepts (its buffer grows with it). Data

@@ -17,7 +17,7 @@ from typing import Iterator, Sequence
 
 import duckdb
 
-from ..catalog import Column
+from ..catalog import ChildTable, Column
 from . import landing
 from ..workfiles import folder_for
 from .errors import WarehouseBusyError, WarehouseDiskFullError, is_disk_full
@@ -161,11 +161,14 @@ class Warehouse:
     # ---- landing -------------------------------------------------------
     def land(self, table: str, path: str | Path | Sequence[Path], columns: Sequence[Column], *,
              fmt: str = "tsv", lineage: Lineage, replace: Replace, json_records: str | None = None,
-             row_numbers: bool = False, dialect: Delimited | None = None) -> LandResult:
+             row_numbers: bool = False, dialect: Delimited | None = None, children: Sequence[ChildTable] = (),
+             inherited: Sequence[str] = ()) -> LandResult:
         """Replace ``replace``'s rows of ``table`` with the document at ``path`` (or,
         for JSONL, the list of documents: the pages of one query), in one
         transaction. Raises MalformedReportError (table unchanged) for bad input.
-        ``dialect``: how a ``tsv``/``csv`` file is written (default: ``Delimited.of(fmt)``)."""
+        ``dialect``: how a ``tsv``/``csv`` file is written (default: ``Delimited.of(fmt)``).
+        ``children``: arrays of a JSON document landed as their own tables in the
+        same transaction, carrying the parent's ``inherited`` columns."""
         paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
         for p in paths:
             if not p.is_file():
@@ -180,7 +183,7 @@ class Warehouse:
             with self.connect(threads, memory) as con:
                 return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
                                     replace=replace, json_records=json_records, row_numbers=row_numbers,
-                                    dialect=dialect)
+                                    dialect=dialect, children=children, inherited=inherited)
 
         document = paths[0].name if len(paths) == 1 else f"{len(paths)} documents"
         with self._naming_full_disk(f"landing {document} into {table}"):
@@ -190,7 +193,6 @@ class Warehouse:
                 log.warning("landing %s ran out of memory within %s (%s); retrying on one thread with %s",
                             table, memory, str(exc).splitlines()[0], self.memory_limit)
                 return attempt(1, self.memory_limit)
-
 
     def replace_table(self, table: str, select_sql: str) -> int:
         """(Re)build ``table`` from a SELECT in one transaction; returns its row count.
@@ -208,13 +210,15 @@ class Warehouse:
             return rows
 
     def land_empty(self, table: str, columns: Sequence[Column], *, lineage: Lineage,
-                   replace: Replace | None) -> LandResult:
+                   replace: Replace | None, children: Sequence[ChildTable] = (),
+                   inherited: Sequence[str] = ()) -> LandResult:
         """No rows to land: delete what ``replace`` selects (a query DONE without data:
         the window is empty), or, with ``replace=None``, keep everything (a CANCELLED
-        report, which says too little to delete on). The table exists afterwards."""
+        report, which says too little to delete on). The table (and its ``children``'s) exist afterwards."""
         with self._naming_full_disk(f"emptying a window of {table}"), \
                 self.connect(1, self.numbered_memory_limit) as con:
-            return landing.land(con, table, None, columns, fmt="tsv", lineage=lineage, replace=replace)
+            return landing.land(con, table, None, columns, fmt="json" if children else "tsv", lineage=lineage,
+                                replace=replace, children=children, inherited=inherited)
 
     # ---- reading -------------------------------------------------------
     def query(self, sql: str, params: Sequence | dict | None = None) -> list[tuple]:

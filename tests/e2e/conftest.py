@@ -61,7 +61,8 @@ def run(defs):
         if first is not None:
             tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: (last or first).isoformat()}
         return materialize(list(defs.assets), resources=defs.resources, instance=instance, tags=tags,
-                           selection=AssetSelection.assets(*names), raise_on_error=raise_on_error)
+                           selection=AssetSelection.assets(*names).required_multi_asset_neighbors(),
+                           raise_on_error=raise_on_error)  # a report's child tables land with it
 
     yield _run
     instance.dispose()

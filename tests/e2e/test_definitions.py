@@ -1,44 +1,80 @@
 """What the factories build: asset keys (snapshot), partitions, schedule, load-time validation."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG, daily_run_requests
+from assets.schedules import RANGE_END_TAG, RANGE_START_TAG, daily_run_requests, source_key
 from pipelines.catalog import CATALOG
+from pipelines.periods import period_start
 from tests.e2e.conftest import LAST_DAY
 
 SNAPSHOT = Path(__file__).with_name("asset_keys.txt")
+VENDOR_SNAPSHOT = Path(__file__).with_name("asset_keys_vendor.txt")
+
+
+def asset_keys(defs) -> list[str]:
+    """Every asset key, the child tables of a multi-asset report included."""
+    return sorted(k.to_user_string() for a in defs.assets for k in a.keys)
 
 
 def test_asset_keys_match_snapshot(defs):
     """A factory change that adds, drops or renames an asset must update asset_keys.txt on purpose."""
-    keys = sorted(a.key.to_user_string() for a in defs.assets)
-    assert keys == SNAPSHOT.read_text().split()
+    assert asset_keys(defs) == SNAPSHOT.read_text().split()
+
+
+def test_vendor_asset_keys_match_snapshot(sandbox_env, monkeypatch):
+    """A vendor account gets the vendor reports and views and those open to both, no seller report."""
+    from pipelines.config import Settings
+    from pipelines.definitions import build_definitions
+
+    monkeypatch.setenv("SPAPI_ACCOUNT_TYPE", "vendor")
+    assert asset_keys(build_definitions(Settings.from_env())) == VENDOR_SNAPSHOT.read_text().split()
 
 
 def test_every_catalog_entry_is_an_asset_with_group_kinds_and_description(defs):
-    by_key = {a.key.to_user_string(): a for a in defs.assets}
+    by_key = {k.to_user_string(): a for a in defs.assets for k in a.keys}
     for e in CATALOG:
+        if "seller" not in e.account_types:
+            assert e.asset_name not in by_key
+            continue
         a = by_key[e.asset_name]
-        assert a.descriptions_by_key[a.key] and e.report_type in a.descriptions_by_key[a.key]
-        assert {"amazon", "duckdb"} <= set(a.specs_by_key[a.key].kinds)
+        assert sorted(k.to_user_string() for k in a.keys) == sorted(e.tables)  # child tables: one multi-asset
+        for key in a.keys:
+            assert a.descriptions_by_key[key] and e.report_type in a.descriptions_by_key[key]
+            assert {"amazon", "duckdb"} <= set(a.specs_by_key[key].kinds)
         assert (a.partitions_def is not None) == (e.windowed and e.requested)
         if a.partitions_def is not None:
-            assert a.backfill_policy.max_partitions_per_run == e.max_window_days
+            assert a.backfill_policy.max_partitions_per_run == e.partitions_per_request
+            first = a.partitions_def.get_first_partition_key()
+            assert period_start(date.fromisoformat(first), e.period).isoformat() == first
 
 
 def test_daily_schedule_covers_yesterday_plus_lookback(defs):
-    sources = [a for a in defs.assets if a.group_names_by_key[a.key] != "models"]
+    sources = [a for a in defs.assets if "models" not in a.group_names_by_key.values()]
     today = LAST_DAY + timedelta(days=1)
-    requests = {r.asset_selection[0].to_user_string(): r for r in daily_run_requests(sources, today)}
+    today += timedelta(days=(1 - today.weekday()) % 7)  # a Tuesday: the week that ended Saturday is due
+    last = today - timedelta(days=1)
+    requests = {source_key(a).to_user_string(): r for r in daily_run_requests(sources, today)
+                for a in sources if source_key(a) in r.asset_selection}
     orders = requests["raw_all_orders_by_order_date"]
-    assert orders.tags[RANGE_END_TAG] == LAST_DAY.isoformat()
-    assert orders.tags[RANGE_START_TAG] == (LAST_DAY - timedelta(days=7)).isoformat()  # 7-day lookback
+    assert orders.tags[RANGE_END_TAG] == last.isoformat()
+    assert orders.tags[RANGE_START_TAG] == (last - timedelta(days=7)).isoformat()  # 7-day lookback
     assert RANGE_START_TAG not in requests["raw_merchant_listings_all"].tags
-    assert set(requests) == {a.key.to_user_string() for a in sources}
+    week = (last - timedelta(days=8)).isoformat()  # Sunday of the week that ended on Saturday
+    terms = requests["raw_brand_analytics_search_terms"]
+    assert (terms.tags[RANGE_START_TAG], terms.tags[RANGE_END_TAG]) == (week, week)
+    coupons = requests["raw_coupon_performance"]  # every table of a multi-asset runs together
+    assert sorted(k.to_user_string() for k in coupons.asset_selection) == [
+        "raw_coupon_performance", "raw_coupon_performance__asins"]
+    # a search query performance report needs the user's ASINs (run config): left to them
+    needs_options = {"raw_brand_analytics_search_query_performance", "raw_marketplace_asin_page_view_metrics"}
+    # a month is due while it ended within the 7-day lookback of its queries
+    months = {"raw_dk_economics_by_msku_month", "raw_dk_sales_and_traffic_by_child_asin_month"}
+    expected = {source_key(a).to_user_string() for a in sources} - needs_options
+    assert set(requests) == (expected if today.day <= 8 else expected - months)
 
 
 def test_an_invalid_query_file_fails_definitions_loading(sandbox_env, tmp_path):

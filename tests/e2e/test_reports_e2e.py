@@ -6,13 +6,19 @@ from datetime import timedelta
 import pytest
 
 from pipelines.catalog import CATALOG, entry
+from pipelines.sandbox.render import SUPPORTED as SANDBOX_SERVES
 from pipelines.sandbox.seller import SyntheticSeller
 from pipelines.spapi.errors import ReportFatalError
 from tests.e2e.conftest import LAST_DAY
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
-WINDOWED = [e.asset_name for e in CATALOG if e.windowed and e.requested]
-UNPARTITIONED = [e.asset_name for e in CATALOG if not (e.windowed and e.requested)]
+# The seller's daily and unpartitioned reports, run together here; weekly ones, vendor ones and those
+# that take their window or the user's choices as report options: tests/e2e/test_json_reports_e2e.py.
+# PII reports need an opt-in; a report type the sandbox does not serve yet is left out.
+RUN_HERE = [e for e in CATALOG if "seller" in e.account_types and e.period == "DAY" and not e.required_options
+            and not e.window_options and not e.pii and e.report_type in SANDBOX_SERVES]
+WINDOWED = [e.asset_name for e in RUN_HERE if e.windowed and e.requested]
+UNPARTITIONED = [e.asset_name for e in RUN_HERE if not (e.windowed and e.requested)]
 ORDERS = entry("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL")
 
 
@@ -32,12 +38,12 @@ def test_every_report_lands_and_a_rerun_leaves_identical_rows(run, warehouse, sa
     first = LAST_DAY - timedelta(days=2)
     run(WINDOWED, first, LAST_DAY)
     run(UNPARTITIONED)
-    before = {e.table: content_fingerprint(warehouse, e.table) for e in CATALOG}
+    before = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE}
     assert all(count > 0 for count, _ in before.values()), before
 
     run(WINDOWED, first, LAST_DAY)
     run(UNPARTITIONED)
-    after = {e.table: content_fingerprint(warehouse, e.table) for e in CATALOG
+    after = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE
              if not e.snapshot}
     assert after == {t: v for t, v in before.items() if t in after}
     # settlements are listed with getReports, never requested
