@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.sandbox import layouts, settlements
+from pipelines.sandbox import json_reports, layouts, settlements  # noqa: F401 - json_reports registers its layouts
 from pipelines.sandbox.layouts.model import (  # noqa: F401 - re-exported for the API modules and tests
     END_INCLUSIVE,
     JSON_CONTENT_TYPE,
