@@ -11,6 +11,7 @@ module it belongs to (``orders``, ``inventory``, ``fulfillment``, ``finance``,
 from __future__ import annotations
 
 from pipelines.catalog import finance, fulfillment, inventory, orders, sales_and_traffic
+from pipelines.catalog import feedback, fees, listings, planning, removals, restricted, returns
 from pipelines.catalog import brand_analytics, performance, promotions, vendor
 from pipelines.catalog.json_schema import json_entry
 from pipelines.catalog.model import ChildTable, Column, ReportEntry, cols, json_report_columns, snake
@@ -24,6 +25,8 @@ CATALOG: tuple[ReportEntry, ...] = (
     *fulfillment.ENTRIES,
     *finance.ENTRIES,
     *sales_and_traffic.ENTRIES,
+    *listings.ENTRIES, *returns.ENTRIES, *fees.ENTRIES, *planning.ENTRIES, *removals.ENTRIES,
+    *feedback.ENTRIES, *restricted.ENTRIES,
     *brand_analytics.ENTRIES, *vendor.ENTRIES, *promotions.ENTRIES, *performance.ENTRIES,
 )
 

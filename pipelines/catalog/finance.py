@@ -1,5 +1,15 @@
-"""Money Amazon pays or owes: reimbursements and settlements."""
-from pipelines.catalog.model import ReportEntry, cols
+"""Money Amazon pays or owes: reimbursements, settlements and Date Range transactions."""
+from pipelines.catalog.model import Column, ReportEntry, cols
+
+# Localized headers of the Date Range report that the notes give, landing in the
+# US columns. Its other localized headers land as new columns.
+_DATE_RANGE_LOCALIZED = (
+    *(Column(h, "timestamp_localized", alias="date_time") for h in (
+        "Datum/Uhrzeit", "date/heure", "Data/Ora:", "fecha y hora", "datum/tid", "fecha/hora")),
+    Column("Abrechnungsnummer", alias="settlement_id"), Column("numéro de versement", alias="settlement_id"),
+    Column("Typ", alias="type"), Column("Bestellnummer", alias="order_id"), Column("fulfilment", alias="fulfillment"),
+    Column("Gesamt", "decimal", alias="total"),
+)
 
 ENTRIES: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -34,6 +44,38 @@ ENTRIES: tuple[ReportEntry, ...] = (
         cursor=None,
         max_window_days=90,
         key=("settlement_id", "_row_number"),
+        lookback_days=14,
+        group="finance",
+        row_numbers=True,
+    ),
+    ReportEntry(
+        report_type="GET_DATE_RANGE_FINANCIAL_TRANSACTION_DATA",
+        name="date_range_transactions",
+        description="Date Range transaction reports (CSV, seven lines of notes before the header) that "
+                    "you generate in Seller Central; Amazon refuses createReport for them, so the "
+                    "pipeline lists them with getReports and lands each new one.",
+        columns=cols(
+            Column("date/time", "timestamp_localized"), Column("settlement id"), "type", Column("order id"),
+            "sku description quantity:int marketplace", Column("account type"), "fulfillment",
+            Column("order city"), Column("order state"), Column("order postal"),
+            Column("tax collection model"), Column("product sales", "decimal"),
+            Column("product sales tax", "decimal"), Column("shipping credits", "decimal"),
+            Column("shipping credits tax", "decimal"), Column("gift wrap credits", "decimal"),
+            Column("giftwrap credits tax", "decimal"), Column("Regulatory Fee", "decimal"),
+            Column("Tax On Regulatory Fee", "decimal"), Column("promotional rebates", "decimal"),
+            Column("promotional rebates tax", "decimal"), Column("marketplace withheld tax", "decimal"),
+            Column("selling fees", "decimal"), Column("fba fees", "decimal"),
+            Column("other transaction fees", "decimal"), Column("other", "decimal"),
+            Column("total", "decimal"),
+            Column("transaction status"), Column("transaction release date", "timestamp_lenient"),  # 2026
+            *_DATE_RANGE_LOCALIZED,
+        ),
+        format="csv",
+        preamble_lines=7,
+        requested=False,
+        cursor=None,
+        max_window_days=90,
+        key=("_report_id", "_row_number"),
         lookback_days=14,
         group="finance",
         row_numbers=True,

@@ -1,7 +1,7 @@
 """The column kinds added for the flat-file reports' value forms."""
+import hashlib
 from datetime import date, datetime, timezone
 from decimal import Decimal
-import hashlib
 
 import duckdb
 import pytest

@@ -1,0 +1,132 @@
+"""Reports with buyer data: off until an account opts in, fetched with a Restricted Data Token."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from dagster import DagsterInstance, materialize
+
+from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+from pipelines.catalog import CATALOG, entry
+from pipelines.config import Settings
+from pipelines.definitions import build_definitions
+from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from pipelines.sandbox.server import SandboxConfig, SandboxServer
+from pipelines.spapi.config import SpApiConfig
+from pipelines.spapi.errors import SpApiError
+from pipelines.spapi.http import SpApiClient
+from pipelines.spapi.reports import ReportsApi
+from pipelines.sync import Target, sync_report_window
+from pipelines.warehouse import Warehouse
+from tests.e2e.conftest import LAST_DAY
+
+US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
+PII = {e.report_type: e.asset_name for e in CATALOG if e.pii}
+ACCOUNTS = """
+[[account]]
+name = "brand-a"
+marketplace_ids = ["ATVPDKIKX0DER"]
+client_id_env = "BRAND_ID"
+client_secret_env = "BRAND_SECRET"
+refresh_token_env = "BRAND_TOKEN"
+pii_reports = true
+
+[[account]]
+name = "brand-b"
+region = "eu"
+marketplace_ids = ["A1PA6795UKMFR9"]
+client_id_env = "BRAND_ID"
+client_secret_env = "BRAND_SECRET"
+refresh_token_env = "BRAND_TOKEN"
+"""
+
+
+@pytest.fixture
+def server():
+    cfg = SandboxConfig(orders_per_day=10, time_scale=2000, processing_delay=0.0, marketplace_ids=(US, DE))
+    with SandboxServer(cfg, host="127.0.0.1", port=0) as sb:
+        yield sb
+
+
+def keys(settings: Settings) -> set[str]:
+    return {k.to_user_string() for a in build_definitions(settings).assets for k in a.keys}
+
+
+def test_pii_assets_exist_only_once_an_account_opts_in(sandbox_env, monkeypatch):
+    assert not keys(sandbox_env) & set(PII.values())
+    monkeypatch.setenv("SPAPI_PII_REPORTS", "1")
+    settings = Settings.from_env()
+    assert settings.accounts[0].pii_reports
+    assert keys(settings) >= set(PII.values()) == {"raw_amazon_fulfilled_shipments_invoicing",
+                                                   "raw_unshipped_orders"}
+
+
+def test_a_restricted_document_needs_a_restricted_data_token(server, tmp_path, monkeypatch):
+    """The mechanism, on a report type the sandbox serves made restricted for the test:
+    without an RDT getReportDocument answers 403 and nothing lands; with one the rows land."""
+    from pipelines.sandbox import reports as sandbox_reports
+
+    monkeypatch.setattr(sandbox_reports, "RESTRICTED_REPORT_TYPES",
+                        sandbox_reports.RESTRICTED_REPORT_TYPES | {"GET_FBA_REIMBURSEMENTS_DATA"})
+    e = dataclasses.replace(entry("GET_FBA_REIMBURSEMENTS_DATA"), pii=True)
+    client = SpApiClient(SpApiConfig(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
+                                     refresh_token=SANDBOX_REFRESH_TOKEN, endpoint=server.url,
+                                     lwa_endpoint=server.lwa_url, poll_initial=0.05, poll_max=0.2))
+    wh = Warehouse(tmp_path / "wh.duckdb")
+    target = Target(wh, "brand-a", "amazon", tmp_path)
+    end = datetime.combine(LAST_DAY, datetime.min.time(), timezone.utc)
+    start = end - timedelta(days=20)
+
+    with pytest.raises(SpApiError) as refused:
+        sync_report_window(e, ReportsApi(client), target, [US], start, end)
+    assert refused.value.status == 403 and "Restricted Data Token" in str(refused.value)
+    assert not wh.exists(e.table)
+
+    landed = sync_report_window(e, ReportsApi(client, restricted=True), target, [US], start, end)
+    assert landed.rows > 0 and wh.row_count(e.table) == landed.rows
+    calls = [(r["operation"], r["status"]) for r in server.request_log
+             if r["operation"] in ("createRestrictedDataToken", "getReportDocument")]
+    assert calls == [("getReportDocument", 403), ("createRestrictedDataToken", 200), ("getReportDocument", 200)]
+
+
+@pytest.fixture
+def two_accounts(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRAND_ID", SANDBOX_CLIENT_ID)
+    monkeypatch.setenv("BRAND_SECRET", SANDBOX_CLIENT_SECRET)
+    monkeypatch.setenv("BRAND_TOKEN", SANDBOX_REFRESH_TOKEN)
+    monkeypatch.setenv("SPAPI_ENDPOINT", server.url)
+    monkeypatch.setenv("SPAPI_LWA_ENDPOINT", server.lwa_url)
+    monkeypatch.setenv("SPAPI_START_DATE", (LAST_DAY - timedelta(days=30)).isoformat())
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "amazon.duckdb"))
+    (tmp_path / "accounts.toml").write_text(ACCOUNTS)
+    monkeypatch.setenv("SPAPI_ACCOUNTS_FILE", str(tmp_path / "accounts.toml"))
+    return server
+
+
+def test_only_the_opted_in_account_is_ever_requested(two_accounts, tmp_path):
+    defs = build_definitions(Settings.from_env())
+    with DagsterInstance.ephemeral() as instance:
+        results = {
+            name: materialize(list(defs.assets), resources=defs.resources, instance=instance, selection=[name],
+                              raise_on_error=False, tags=tags)
+            for name, tags in (("raw_unshipped_orders", {}),
+                               ("raw_amazon_fulfilled_shipments_invoicing",
+                                {RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)}))}
+    creates = [r for r in two_accounts.request_log
+               if r["operation"] == "createReport" and r["json"]["reportType"] in PII]
+    # One request per PII report, for brand-a's marketplace; brand-b (DE) never asked for.
+    assert sorted((r["json"]["reportType"], tuple(r["json"]["marketplaceIds"])) for r in creates) == \
+        sorted((t, (US,)) for t in PII)
+    wh = Warehouse(tmp_path / "amazon.duckdb")
+    for r in creates:
+        name, result = PII[r["json"]["reportType"]], results[PII[r["json"]["reportType"]]]
+        if r["status"] == 202:  # the sandbox serves this report type: it lands for brand-a only
+            assert result.success
+            meta = result.asset_materializations_for_node(name)[0].metadata
+            assert "brand-b" in meta["pii_skipped_accounts"].value
+            assert "brand-a" not in meta["pii_skipped_accounts"].value
+            if wh.exists(f"{name}"):
+                assert {a for (a,) in wh.query(f'SELECT DISTINCT _account FROM "{name}"')} <= {"brand-a"}
+        else:  # not served yet: only brand-a's request failed
+            assert not result.success
