@@ -10,6 +10,7 @@ import json
 import logging
 from datetime import datetime, time, timedelta, timezone
 
+import httpx
 import pytest
 
 from pipelines import resources
@@ -48,11 +49,9 @@ def contents(warehouse, table) -> list[tuple]:
 
 
 def served_document(reports, report_id) -> tuple[str, bytes]:
-    """A report's document id and its real body (UTF-8, decompressed), fetched without any fault."""
+    """A report's document id and its real body (decompressed), fetched while no fault is armed."""
     document_id = reports.get_report(report_id)["reportDocumentId"]
     doc = reports.get_report_document(document_id)
-    import httpx
-
     return document_id, gzip.decompress(httpx.get(doc["url"]).content)
 
 
