@@ -418,8 +418,9 @@ class FlatLayout(Layout):
         return Rendered(count, text_content_type(first))
 
     def truth(self, seller: SyntheticSeller, marketplace_id: str, start: datetime, end: datetime,
-              now: datetime, options: Mapping[str, str] | None = None) -> Truth:
-        """The typed facts of the document for ``[start, end)`` (half-open), as of ``now``."""
+              now: datetime | None, options: Mapping[str, str] | None = None) -> Truth:
+        """The typed facts of the document for ``[start, end)`` (half-open), as of ``now``
+        (None: the seller's final figures, as a settlement shows them)."""
         columns = self.columns_for(marketplace_id)
         mp = MARKETPLACES[marketplace_id]
         compared = [c for c in columns if c.meaning.fact is not None]

@@ -1,0 +1,205 @@
+"""Does a catalog entry land Amazon's document right? A checker independent of the catalog.
+
+``check_landing(entry, landed, truth)`` compares the rows a catalog entry landed
+with the sandbox's ground truth for the same document (``Layout.truth``: the
+synthetic seller's facts, typed, keyed by Amazon's headers) and returns every
+disagreement: columns the entry does not declare or declares from another header,
+declared columns Amazon never writes, rows missing or extra, money, quantities,
+dates and texts that differ from the seller's, a cursor that is not the column
+Amazon filters the window on (or rows outside the window), and window rules the
+entry breaks (snapshot, requestable, widest window).
+
+A landed column's name is the product's convention for Amazon's header
+(``catalog.snake``); everything else comes from the truth, never from the entry.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from pipelines.catalog import ReportEntry, snake
+from pipelines.sandbox.layouts.model import Truth
+
+UTC = timezone.utc
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: str  # unexpected | renamed | missing | order | rows | type | value | cursor | outside | window
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.column}: {self.message}"
+
+
+def _sources_landing(entry: ReportEntry, header: str) -> list[Any]:
+    """The declared columns a document column lands in (by header name, as the product matches)."""
+    return [c for c in entry.columns if c.source == header or snake(c.source) == snake(header)]
+
+
+def check_columns(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
+    """The entry's declared columns against the document's header."""
+    out = []
+    landed_names = set()
+    for h in truth.header:
+        found = _sources_landing(entry, h)
+        if not found:
+            out.append(Disagreement("unexpected", h, f"Amazon writes {h!r}; {entry.name} does not declare it "
+                                                     f"(it would land as text column {snake(h)!r})"))
+            continue
+        landed_names.update(c.name for c in found)
+        wrong = [c for c in found if c.name != snake(h)]
+        if wrong:
+            out.append(Disagreement("renamed", h, f"{entry.name} lands Amazon's {h!r} in "
+                                                  f"{', '.join(repr(c.name) for c in wrong)}, not {snake(h)!r}"))
+    for h in truth.header:  # a declared column named like Amazon's header but read from another one
+        for c in entry.columns:
+            if c.name == snake(h) and snake(c.source) != snake(h) and c.source in truth.header:
+                out.append(Disagreement("renamed", h, f"{entry.name} fills {c.name!r} from {c.source!r}, "
+                                                      f"but {c.name!r} is Amazon's {h!r}"))
+    if truth.records is None:  # flat files: declared in Amazon's order, nothing Amazon never writes
+        out += _check_order(entry, truth)
+        optional = {snake(o) for o in truth.optional}
+        for c in entry.columns:
+            if c.name not in landed_names and snake(c.source) not in optional and snake(c.source) not in \
+                    {snake(h) for h in truth.header}:
+                out.append(Disagreement("missing", c.source, f"{entry.name} declares {c.source!r}; Amazon's "
+                                                             f"{truth.report_type} has no such column"))
+    return out
+
+
+def _check_order(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
+    position = {snake(h): n for n, h in enumerate(truth.header)}
+    out, last, last_source = [], -1, ""
+    for c in entry.columns:
+        n = position.get(snake(c.source))
+        if n is None:
+            continue
+        if n < last:
+            out.append(Disagreement("order", c.source, f"{entry.name} declares {c.source!r} after {last_source!r}; "
+                                                       f"Amazon writes it before"))
+        else:
+            last, last_source = n, c.source
+    return out
+
+
+def check_rules(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
+    """What the entry assumes about requests against what Amazon does with them."""
+    out = []
+    if entry.snapshot != truth.snapshot:
+        out.append(Disagreement("window", "-", f"{entry.name} is {'a' if entry.snapshot else 'not a'} snapshot; "
+                                               f"Amazon's {truth.report_type} is {'' if truth.snapshot else 'not '}"
+                                               f"a current-state snapshot"))
+    if entry.requested != truth.requestable:
+        out.append(Disagreement("window", "-", f"{entry.name} {'requests' if entry.requested else 'only lists'} "
+                                               f"{truth.report_type}; Amazon "
+                                               f"{'accepts' if truth.requestable else 'refuses'} createReport for it"))
+    if truth.max_window is not None and entry.windowed and entry.max_window_days > truth.max_window.days:
+        out.append(Disagreement("window", "-", f"{entry.name} packs {entry.max_window_days} days per request; "
+                                               f"Amazon allows {truth.max_window.days}"))
+    if truth.window_column is not None and entry.cursor != snake(truth.window_column):
+        out.append(Disagreement("cursor", str(entry.cursor),
+                                f"{entry.name} replaces windows on {entry.cursor!r}; Amazon filters "
+                                f"{truth.report_type} on {truth.window_column!r}"))
+    return out
+
+
+def _key(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple("" if v is None else str(v) for v in values)
+
+
+def _same(fact: str, landed: Any, expected: Any) -> bool | None:
+    """Whether a landed value equals the fact; None when it did not land typed as that fact."""
+    if fact == "text":
+        return ("" if landed is None else str(landed)) == ("" if expected is None else expected)
+    if landed is None or expected is None:
+        return landed is None and expected is None
+    if fact == "money":
+        return landed == expected if isinstance(landed, Decimal) else None
+    if fact == "quantity":
+        return landed == expected if isinstance(landed, int) and not isinstance(landed, bool) else None
+    if fact == "number":
+        return abs(float(landed) - expected) < 1e-9 if isinstance(landed, (int, float, Decimal)) else None
+    if fact == "timestamp":
+        return landed == expected if isinstance(landed, datetime) and landed.tzinfo else None
+    if fact == "date":
+        return landed == expected if isinstance(landed, date) and not isinstance(landed, datetime) else None
+    if fact == "flag":
+        return landed == expected if isinstance(landed, bool) else None
+    raise ValueError(f"unknown fact kind {fact!r}")
+
+
+def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
+    """The landed rows against the seller's: the same rows, and equal facts in every compared column."""
+    out = []
+    names = {h: snake(h) for h in truth.header}
+    key = [names[k] for k in truth.key]
+    expected = {_key(r.get(k) for k in truth.key): r for r in truth.rows}
+    got: dict[tuple, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in landed:
+        got[_key(r.get(k) for k in key)].append(r)
+    missing = [k for k in expected if k not in got]
+    extra = [k for k in got if k not in expected]
+    repeated = [k for k, rs in got.items() if len(rs) > 1]
+    for what, keys in (("missing", missing), ("not in Amazon's document", extra), ("landed twice", repeated)):
+        if keys:
+            out.append(Disagreement("rows", ",".join(truth.key), f"{len(keys)} row(s) {what}, e.g. {keys[0]}"))
+    mismatches: Counter = Counter()
+    example: dict[tuple[str, str], str] = {}
+    for k, row in expected.items():
+        for r in got.get(k, [])[:1]:
+            for h, fact in truth.facts.items():
+                if names[h] not in r:
+                    continue  # reported by check_columns
+                same = _same(fact, r[names[h]], row[h])
+                if same is None:
+                    kind = "type"
+                elif not same:
+                    kind = "value"
+                else:
+                    continue
+                mismatches[(kind, h)] += 1
+                example.setdefault((kind, h), f"{r[names[h]]!r} landed, the seller's is {row[h]!r} (row {k})")
+    for (kind, h), n in mismatches.items():
+        what = f"does not land as a {truth.facts[h]}" if kind == "type" else "differs from the seller's"
+        out.append(Disagreement(kind, h, f"{what} in {n} row(s): {example[(kind, h)]}"))
+    return out
+
+
+def _in_window(value: Any, window: tuple[datetime, datetime], by_day: bool) -> bool | None:
+    start, end = window
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(), UTC)
+    else:
+        return None
+    if by_day and isinstance(value, datetime):
+        moment = datetime.combine(value.astimezone(UTC).date(), time(), UTC)
+    return start <= moment < end
+
+
+def check_cursor(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
+    """Every landed row's cursor lies in the window the document covers (what a window replace relies on)."""
+    if truth.window is None or not entry.cursor or entry.cursor.startswith("_"):
+        return []
+    verdicts = [_in_window(r.get(entry.cursor), truth.window, truth.day_window) for r in landed]
+    if any(v is None for v in verdicts):
+        return [Disagreement("cursor", entry.cursor, f"{entry.name}'s cursor {entry.cursor!r} is not a landed "
+                                                     f"date or timestamp column")]
+    outside = verdicts.count(False)
+    if outside:
+        return [Disagreement("outside", entry.cursor, f"{outside} of {len(landed)} rows have {entry.cursor} "
+                                                     f"outside the window {truth.window[0]}..{truth.window[1]}: "
+                                                     f"a window replace would delete or duplicate them")]
+    return []
+
+
+def check_landing(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
+    """Every way the rows ``entry`` landed from a document disagree with Amazon's (the sandbox's truth)."""
+    return [*check_columns(entry, truth), *check_rules(entry, truth), *check_rows(entry, landed, truth),
+            *check_cursor(entry, landed, truth)]
