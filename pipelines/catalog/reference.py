@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipelines.catalog import CATALOG, ReportEntry
+from pipelines.catalog import CATALOG, Column, ReportEntry
 from pipelines.warehouse.types import duckdb_type
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "reports.md"
@@ -86,9 +86,13 @@ def _section(e: ReportEntry) -> list[str]:
                 if e.report_options else "") + ".", ""]
     if e.children:
         lines += ["Child tables: " + ", ".join(f"`{t}`" for t in e.tables[1:]) + ".", ""]
-    lines += ["| column | type | header or field |", "|---|---|---|"]
-    for c in e.columns:
-        lines.append(f"| `{c.name}` | {duckdb_type(c.kind)} ({c.kind}) | {_cell(c.source)} |")
+    lines += ["| column | type | header or field (other spellings after ';') |", "|---|---|---|"]
+    spellings: dict[str, list[Column]] = {}
+    for c in e.columns:  # localized headers of one column share its row
+        spellings.setdefault(c.name, []).append(c)
+    for name, same in spellings.items():
+        headers = _cell(same[0].source) + "".join(f"; {_cell(c.source)}" for c in same[1:])
+        lines.append(f"| `{name}` | {duckdb_type(same[0].kind)} ({same[0].kind}) | {headers} |")
     return lines + [""]
 
 

@@ -89,8 +89,11 @@ def read_header(path: Path, dialect: Delimited = TSV) -> list[str]:
     if not text.strip():
         return []
     if not dialect.quote:
-        return text.split(dialect.delimiter)
-    return next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
+        fields = text.split(dialect.delimiter)
+    else:
+        fields = next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
+    # Some AFN and reserved inventory files end every line with a tab: no column.
+    return fields[:-1] if len(fields) > 1 and not fields[-1].strip() else fields
 
 
 def landed_names(headers: Sequence[str], columns: Sequence[Column]) -> list[str]:

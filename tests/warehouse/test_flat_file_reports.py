@@ -311,6 +311,10 @@ def test_afn_inventory_mixed_case_headers(wh, tmp_path):
                 ["SKU-1", "X001", "B001", "NewItem", "UNSELLABLE", "1"]])
     assert sorted((r["warehouse_condition_code"], r["quantity_available"]) for r in got) == \
         [("SELLABLE", 7), ("UNSELLABLE", 1)]
+    # Some files end every line with a tab (header included): it is no column.
+    [trailing] = land(wh, tmp_path, "GET_AFN_INVENTORY_DATA", [header + [""], ["SKU-2", "X002", "B002", "NewItem",
+                                                                              "SELLABLE", "3", ""]], report_id="R2")
+    assert (trailing["seller_sku"], trailing["quantity_available"]) == ("SKU-2", 3)
 
 
 @pytest.mark.parametrize("report,header,row,expected", [

@@ -113,12 +113,12 @@ def test_replace_touches_only_its_window_marketplace_and_account(wh, tmp_path):
 
 def test_replace_window_on_date_column_and_snapshot_and_report(wh, tmp_path):
     ledger = entry("ledger_detail_view")
-    header = ["Date", "FNSKU", "MSKU", "Event Type", "Quantity", "Reconciled Quantity", "Date and Time"]
+    header = ["Date", "FNSKU", "MSKU", "Event Type", "Quantity", "Reconciled Quantity", "Shelf Note"]
     f = write_tsv(tmp_path / "l.tsv", header, [["01/14/2025", "X1", "SKU-1", "Shipments", "-2", "", "t1"],
                                                ["01/15/2025", "X1", "SKU-1", "CustomerReturns", "1", "1", "t2"]])
     rep = Replace.window("date", day(14), datetime(2025, 1, 15, 12, tzinfo=timezone.utc), US)
     res = wh.land(ledger.table, f, ledger.columns, lineage=lineage(), replace=rep)
-    assert res.rows == 2 and res.added_columns == ["date_and_time"]
+    assert res.rows == 2 and res.added_columns == ["shelf_note"]
     assert wh.query(f"SELECT date, event_type, quantity, reconciled_quantity FROM {ledger.table} ORDER BY date") == [
         (date(2025, 1, 14), "Shipments", -2, None), (date(2025, 1, 15), "CustomerReturns", 1, 1)]
     # A window that ends mid-day covers that whole date, so re-landing replaces both dates.
