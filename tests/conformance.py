@@ -9,11 +9,13 @@ dates and texts that differ from the seller's, a cursor that is not the column
 Amazon filters the window on (or rows outside the window), and window rules the
 entry breaks (snapshot, requestable, widest window).
 
-A landed column's name is the product's convention for Amazon's header
-(``catalog.snake``); everything else comes from the truth, never from the entry.
+A document column is read where the entry declares it lands (``landed_name``); an
+entry naming a column after another of Amazon's headers is reported. Everything else
+comes from the truth, never from the entry.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -41,6 +43,13 @@ def _sources_landing(entry: ReportEntry, header: str) -> list[Any]:
     return [c for c in entry.columns if c.source == header or snake(c.source) == snake(header)]
 
 
+def landed_name(entry: ReportEntry, header: str) -> str:
+    """Where the entry lands a document column: its declared name (an alias names long or
+    hashed headers), else the product's name for an undeclared header."""
+    found = _sources_landing(entry, header)
+    return found[0].name if found else snake(header)
+
+
 def check_columns(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
     """The entry's declared columns against the document's header."""
     out = []
@@ -50,13 +59,8 @@ def check_columns(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
         if not found:
             out.append(Disagreement("unexpected", h, f"Amazon writes {h!r}; {entry.name} does not declare it "
                                                      f"(it would land as text column {snake(h)!r})"))
-            continue
         landed_names.update(c.name for c in found)
-        wrong = [c for c in found if c.name != snake(h)]
-        if wrong:
-            out.append(Disagreement("renamed", h, f"{entry.name} lands Amazon's {h!r} in "
-                                                  f"{', '.join(repr(c.name) for c in wrong)}, not {snake(h)!r}"))
-    for h in truth.header:  # a declared column named like Amazon's header but read from another one
+    for h in truth.header:  # a column named like one of Amazon's headers but filled from another
         for c in entry.columns:
             if c.name == snake(h) and snake(c.source) != snake(h) and c.source in truth.header:
                 out.append(Disagreement("renamed", h, f"{entry.name} fills {c.name!r} from {c.source!r}, "
@@ -136,7 +140,7 @@ def _same(fact: str, landed: Any, expected: Any) -> bool | None:
 def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
     """The landed rows against the seller's: the same rows, and equal facts in every compared column."""
     out = []
-    names = {h: snake(h) for h in truth.header}
+    names = {h: landed_name(entry, h) for h in truth.header}
     key = [names[k] for k in truth.key]
     expected = {_key(r.get(k) for k in truth.key): r for r in truth.rows}
     got: dict[tuple, list[Mapping[str, Any]]] = defaultdict(list)
@@ -150,12 +154,16 @@ def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth
             out.append(Disagreement("rows", ",".join(truth.key), f"{len(keys)} row(s) {what}, e.g. {keys[0]}"))
     mismatches: Counter = Counter()
     example: dict[tuple[str, str], str] = {}
+    hashed = {h for h in truth.header if any(c.kind == "hashed" for c in _sources_landing(entry, h))}
     for k, row in expected.items():
         for r in got.get(k, [])[:1]:
             for h, fact in truth.facts.items():
                 if names[h] not in r:
                     continue  # reported by check_columns
-                same = _same(fact, r[names[h]], row[h])
+                value = row[h]
+                if h in hashed and value:  # personal data lands as its SHA-256, never in clear
+                    value = hashlib.sha256(value.encode()).hexdigest()
+                same = _same(fact, r[names[h]], value)
                 if same is None:
                     kind = "type"
                 elif not same:
@@ -163,7 +171,7 @@ def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth
                 else:
                     continue
                 mismatches[(kind, h)] += 1
-                example.setdefault((kind, h), f"{r[names[h]]!r} landed, the seller's is {row[h]!r} (row {k})")
+                example.setdefault((kind, h), f"{r[names[h]]!r} landed, the seller's is {value!r} (row {k})")
     for (kind, h), n in mismatches.items():
         what = f"does not land as a {truth.facts[h]}" if kind == "type" else "differs from the seller's"
         out.append(Disagreement(kind, h, f"{what} in {n} row(s): {example[(kind, h)]}"))
