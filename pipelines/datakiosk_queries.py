@@ -59,10 +59,10 @@ from typing import Iterable, Sequence
 from gql import Client, gql
 from graphql import (
     DocumentNode,
+    EnumValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    EnumValueNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLList,
@@ -82,10 +82,10 @@ from graphql.language import REMOVE, Visitor, visit
 
 from pipelines.catalog import Column
 from pipelines.periods import period_windows
-from pipelines.windows import pack
-from pipelines.spec.datakiosk import dataset_schemas, minify, schema_for, two_years_before
 from pipelines.spec import SPEC_DIR
+from pipelines.spec.datakiosk import dataset_schemas, minify, schema_for, two_years_before
 from pipelines.spec.models import MAX_QUERY_CHARS
+from pipelines.windows import pack
 
 SCHEMA_DIR = SPEC_DIR
 UTC = timezone.utc
@@ -463,8 +463,8 @@ def check_window(spec: QuerySpec, start: date, end: date, today: date | None = N
         except ValueError as exc:
             raise QueryWindowError(f"window {start}..{end}: {exc}", spec.path) from None
         if periods > spec.max_periods:
-            raise QueryWindowError(f"window {start}..{end} is {periods} {spec.period}s; this query allows at most "
-                                   f"{spec.max_periods} (max_periods)", spec.path)
+            raise QueryWindowError(f"window {start}..{end} is {periods} {spec.period.lower()}s; this query allows "
+                                   f"at most {spec.max_periods} (max_periods)", spec.path)
         return
     days = (end - start).days + 1
     if days > spec.max_window_days:

@@ -8,15 +8,17 @@ an error or a killed process leaves the table exactly as it was.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Mapping, Sequence
 
 import duckdb
 
 from ..catalog import ChildTable, Column
 from .errors import MalformedReportError
+from .json_split import JsonDocumentError, Lines, json_lines
 from .sources import (
     DELIMITED,
     FORMATS,
@@ -175,7 +177,8 @@ def table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequence[Column],
                   json_records: str | None, row_numbers: bool, dialect: Delimited | None = None,
-                  children: Sequence[ChildTable] = ()) -> tuple[Source | None, dict[str, Column]]:
+                  children: Sequence[ChildTable] = (),
+                  json_lines: Mapping[str, Lines] | None = None) -> tuple[Source | None, dict[str, Column]]:
     """The source relation and the landed columns (declared ones first, then unknown ones)."""
     declared: dict[str, Column] = {}
     for c in columns:  # a localized header lands in the column of the first one declared
@@ -200,7 +203,7 @@ def _plan_columns(fmt: str, path: Path | Sequence[Path] | None, columns: Sequenc
     if fmt == "json":
         if not json_records:
             raise ValueError("fmt='json' needs json_records (the array holding one record per row)")
-        return json_source(path, columns, json_records, children), declared
+        return json_source(json_lines[json_records], columns, children), declared
     return jsonl_source(path, columns, row_numbers), declared
 
 
@@ -240,13 +243,19 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
          columns: Sequence[Column], *, fmt: str, lineage: Lineage, replace: Replace,
          json_records: str | None = None, row_numbers: bool = False,
          dialect: Delimited | None = None, children: Sequence[ChildTable] = (),
-         inherited: Sequence[str] = ()) -> LandResult:
+         inherited: Sequence[str] = (), json_lines: Mapping[str, Lines] | None = None) -> LandResult:
     """Replace ``replace``'s rows of ``table`` with the document at ``path`` (None: no rows).
 
     ``row_numbers`` fills ``_row_number`` (1-based row in the document); it makes
     DuckDB read on one thread, so only tables whose key needs it ask for it.
     ``children`` (JSON only) land in their own tables in the same transaction,
-    their rows carrying the parent's ``inherited`` columns (``_land_children``)."""
+    their rows carrying the parent's ``inherited`` columns (``_land_children``).
+    A JSON document is read from its records arrays as JSON lines (``json_lines``,
+    made here when the caller has not: see ``json_document_lines``)."""
+    if fmt == "json" and isinstance(path, (str, Path)) and json_lines is None:
+        with json_document_lines(table, Path(path), json_records, children) as lines:
+            return land(con, table, path, columns, fmt=fmt, lineage=lineage, replace=replace,
+                        json_records=json_records, children=children, inherited=inherited, json_lines=lines)
     check_table_name(table)
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
@@ -258,19 +267,39 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
         duckdb_type(c.kind)  # validate kinds before touching the table
     if children and fmt != "json":
         raise ValueError(f"child tables come from JSON documents only, not fmt={fmt!r}")
-    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers, dialect, children)
+    source, wanted = _plan_columns(fmt, path, columns, json_records, row_numbers, dialect, children, json_lines)
     declared = {c.name for c in columns}
 
     con.execute("BEGIN TRANSACTION")
     try:
         rows, deleted, added = _replace_rows(con, table, source, wanted, declared, lineage, replace, path, fmt)
-        landed_children = _land_children(con, table, source, path, wanted, inherited, children, lineage, replace)
+        landed_children = _land_children(con, table, source, path, json_lines or {}, wanted, inherited, children,
+                                         lineage, replace)
         _commit(con)
     except BaseException as exc:
         _rollback(con, exc)
         raise
     return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table,
                       deleted=deleted, children=tuple(landed_children))
+
+
+@contextmanager
+def json_document_lines(table: str, document: Path, json_records: str | None,
+                        children: Sequence[ChildTable] = ()) -> Iterator[dict[str, Lines]]:
+    """The records arrays of a JSON document (``json_records`` and the top-level
+    ``children``) as JSON lines files, for ``land``; a document that is not a JSON
+    object of such arrays is a MalformedReportError naming where it breaks."""
+    if not json_records:
+        raise ValueError("fmt='json' needs json_records (the array holding one record per row)")
+    arrays = [json_records, *(c.array for c in children if c.top_level)]
+    if document.stat().st_size == 0:
+        yield {}
+        return
+    try:
+        with json_lines(document, arrays) as lines:
+            yield lines
+    except JsonDocumentError as exc:
+        raise MalformedReportError(table, str(exc), path=str(document)) from None
 
 
 def _replace_rows(con, table: str, source: Source | None, wanted: dict[str, Column], declared: set[str],
@@ -292,9 +321,9 @@ def _replace_rows(con, table: str, source: Source | None, wanted: dict[str, Colu
     return rows, deleted, added
 
 
-def _land_children(con, parent: str, parent_source: Source | None, path, parent_columns: dict[str, Column],
-                   inherited: Sequence[str], children: Sequence[ChildTable], lineage: Lineage,
-                   replace: Replace | None) -> list[LandResult]:
+def _land_children(con, parent: str, parent_source: Source | None, path, json_lines: Mapping[str, Lines],
+                   parent_columns: dict[str, Column], inherited: Sequence[str], children: Sequence[ChildTable],
+                   lineage: Lineage, replace: Replace | None) -> list[LandResult]:
     """Land each child table of a JSON document (then its own children) inside the
     parent's transaction, with the parent's replace: a child row goes when its
     parent row goes, since it carries the parent's cursor and lineage."""
@@ -311,14 +340,14 @@ def _land_children(con, parent: str, parent_source: Source | None, path, parent_
         wanted.update({c.name: c for c in child.columns})
         source = None
         if parent_source is not None:
-            source = (json_source(path, child.columns, child.array, child.children, position=child.position)
+            source = (json_source(json_lines[child.array], child.columns, child.children, position=child.position)
                       if child.top_level else
                       json_child_source(parent_source, child.array, child.columns, carried, child.position))
         rows, deleted, added = _replace_rows(con, table, source, wanted, set(wanted), lineage, replace, path, "json")
         landed.append(LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added,
                                  table=table, deleted=deleted))
-        landed += _land_children(con, table, source, path, wanted, (*carried, child.position), child.children,
-                                 lineage, replace)
+        landed += _land_children(con, table, source, path, json_lines, wanted, (*carried, child.position),
+                                 child.children, lineage, replace)
     return landed
 
 

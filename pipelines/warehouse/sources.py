@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..catalog import ChildTable, Column, snake
+from .json_split import Lines
 from .types import duckdb_type, is_native
 
 FORMATS = ("tsv", "csv", "json", "jsonl")
@@ -185,21 +186,25 @@ def _path_expr(root: str, source: str) -> str:
     return root + "".join(f".{ident(p)}" for p in source.split("."))
 
 
-def json_source(path: Path, columns: Sequence[Column], records: str, children: Sequence[ChildTable] = (),
+# Largest single JSONL record read_json accepts (its buffer grows with it). Data
+# Kiosk records are a few KB; DuckDB's 16MB default costs peak memory for nothing.
+JSONL_MAX_OBJECT = 4 << 20
+
+
+def json_source(lines: Lines, columns: Sequence[Column], children: Sequence[ChildTable] = (),
                 position: str | None = None) -> Source:
-    """A single JSON document; one row per element of its top-level ``records`` array.
+    """The records of a JSON report document, one per line of ``lines`` (the
+    document's records array, streamed out by ``json_split``), in document order.
 
     Leaves are read as VARCHAR (numbers keep their JSON text) then converted.
     The arrays of nested ``children`` are read too (see ``json_child_source``);
-    ``position`` names a field holding the element's 1-based position.
+    ``position`` names a field holding the record's 1-based position.
     """
     tree = _struct_tree(columns, children)
-    max_size = max(16 << 20, path.stat().st_size + 1)
-    reader = (f"read_json({sql_literal(str(path))}, format='unstructured', records=true, "
-              f"maximum_object_size={max_size}, "
-              f"columns={{{sql_literal(records)}: {sql_literal(_struct_type(tree) + '[]')}}})")
-    arr = ident(records)
-    sql = f"SELECT unnest(range(1, len({arr}) + 1)) AS _row_number, unnest({arr}) AS r FROM {reader}"
+    reader = (f"read_json({sql_literal(str(lines.path))}, format='newline_delimited', records=false, "
+              f"maximum_object_size={max(JSONL_MAX_OBJECT, lines.longest + 1)}, "
+              f"columns={{'json': {sql_literal(_struct_type(tree))}}})")
+    sql = f'SELECT row_number() OVER () AS _row_number, "json" AS r FROM {reader}'
     fields = {c.name: _path_expr("src.r", c.source) for c in columns}
     native = {c.name for c in columns if is_native(c.kind)}
     if position:
@@ -221,11 +226,6 @@ def json_child_source(parent: Source, array: str, columns: Sequence[Column], inh
     fields.update({c.name: _path_expr("src.r", c.source) for c in columns})
     native = {n for n in inherited if n in parent.native} | {position} | {c.name for c in columns if is_native(c.kind)}
     return Source(sql, fields, 0, frozenset(native), sql)
-
-
-# Largest single JSONL record read_json accepts (its buffer grows with it). Data
-# Kiosk records are a few KB; DuckDB's 16MB default costs peak memory for nothing.
-JSONL_MAX_OBJECT = 4 << 20
 
 
 def jsonl_source(paths: Path | Sequence[Path], columns: Sequence[Column], numbered: bool = False) -> Source:

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -183,10 +183,13 @@ class Warehouse:
             with self.connect(threads, memory) as con:
                 return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
                                     replace=replace, json_records=json_records, row_numbers=row_numbers,
-                                    dialect=dialect, children=children, inherited=inherited)
+                                    dialect=dialect, children=children, inherited=inherited, json_lines=lines)
 
         document = paths[0].name if len(paths) == 1 else f"{len(paths)} documents"
-        with self._naming_full_disk(f"landing {document} into {table}"):
+        # A JSON document's records are streamed into JSON lines before the write slot is taken.
+        json_split = landing.json_document_lines(table, target, json_records, children) if fmt == "json" \
+            else nullcontext(None)
+        with self._naming_full_disk(f"landing {document} into {table}"), json_split as lines:
             try:
                 return attempt(threads, memory)
             except duckdb.OutOfMemoryException as exc:  # rolled back: nothing half-landed

@@ -3,8 +3,7 @@ import json
 
 import pytest
 
-from pipelines.catalog import ChildTable, Column, entry, json_report_columns
-from pipelines.catalog import json_schema
+from pipelines.catalog import ChildTable, Column, entry, json_report_columns, json_schema
 from pipelines.catalog.json_schema import json_entry, records_shape
 
 
