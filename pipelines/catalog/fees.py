@@ -29,14 +29,15 @@ ENTRIES: tuple[ReportEntry, ...] = (
     ReportEntry(
         report_type="GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
         name="fba_fee_preview",
-        description="FBA fee preview: the estimated fees per SKU (and store), a current snapshot "
-                    "refreshed by Amazon at least every 72 hours. NA and EU headers differ; both land.",
+        description="FBA fee preview: the estimated fees per SKU, a current snapshot refreshed by Amazon "
+                    "at least every 72 hours. NA and EU headers differ; both land. An NA file has a row per "
+                    "store of the region (amazon_store) for the same SKU.",
         columns=_FEE_PREVIEW,
         windowed=False,
         snapshot=True,
         # Amazon wants dataStartTime at least 72 hours back; an hour more covers clock skew.
         snapshot_start=timedelta(hours=73),
-        key=("sku", "amazon_store"),
+        key=("sku",),  # the EU header has no store column
         lookback_days=0,
         group="fees",
     ),
@@ -89,7 +90,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Storage-limit overage fees per storage type, by charge date (monthly). "
                     "CANCELLED when there were no charges.",
         columns=cols(
-            "charged_date:date_lenient country_code storage_type charge_rate:decimal "
+            "charged_date:timestamp_lenient country_code storage_type charge_rate:decimal "
             "storage_usage_volume:decimal storage_limit_volume:decimal overage_volume:decimal "
             "volume_unit charged_fee_amount:decimal currency_code"
         ),

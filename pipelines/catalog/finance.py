@@ -1,15 +1,28 @@
 """Money Amazon pays or owes: reimbursements, settlements and Date Range transactions."""
 from pipelines.catalog.model import Column, ReportEntry, cols
 
-# Localized headers of the Date Range report that the notes give, landing in the
-# US columns. Its other localized headers land as new columns.
-_DATE_RANGE_LOCALIZED = (
-    *(Column(h, "timestamp_localized", alias="date_time") for h in (
-        "Datum/Uhrzeit", "date/heure", "Data/Ora:", "fecha y hora", "datum/tid", "fecha/hora")),
-    Column("Abrechnungsnummer", alias="settlement_id"), Column("numéro de versement", alias="settlement_id"),
-    Column("Typ", alias="type"), Column("Bestellnummer", alias="order_id"), Column("fulfilment", alias="fulfillment"),
-    Column("Gesamt", "decimal", alias="total"),
-)
+# The German Date Range header (the notes name its first and last columns; public parsers
+# agree on the rest) and the UK spellings land in the US columns.
+_DATE_RANGE_LOCALIZED = tuple(Column(header, kind, alias=alias) for header, alias, kind in (
+    ("Datum/Uhrzeit", "date_time", "timestamp_localized"), ("Abrechnungsnummer", "settlement_id", "text"),
+    ("Typ", "type", "text"), ("Bestellnummer", "order_id", "text"), ("Beschreibung", "description", "text"),
+    ("Menge", "quantity", "int"), ("Versand", "fulfillment", "text"), ("Ort der Bestellung", "order_city", "text"),
+    ("Bundesland", "order_state", "text"), ("Postleitzahl", "order_postal", "text"),
+    ("Steuererhebungsmodell", "tax_collection_model", "text"), ("Umsätze", "product_sales", "decimal"),
+    ("Produktumsatzsteuer", "product_sales_tax", "decimal"),
+    ("Gutschrift für Versandkosten", "shipping_credits", "decimal"),
+    ("Steuer auf Versandgutschrift", "shipping_credits_tax", "decimal"),
+    ("Gutschrift für Geschenkverpackung", "gift_wrap_credits", "decimal"),
+    ("Steuer auf Geschenkverpackungsgutschriften", "giftwrap_credits_tax", "decimal"),
+    ("Rabatte aus Werbeaktionen", "promotional_rebates", "decimal"),
+    ("Steuer auf Aktionsrabatte", "promotional_rebates_tax", "decimal"),
+    ("Einbehaltene Steuer auf Marketplace", "marketplace_withheld_tax", "decimal"),
+    ("Verkaufsgebühren", "selling_fees", "decimal"), ("Gebühren zu Versand durch Amazon", "fba_fees", "decimal"),
+    ("Andere Transaktionsgebühren", "other_transaction_fees", "decimal"), ("Andere", "other", "decimal"),
+    ("Gesamt", "total", "decimal"), ("Transaktionsstatus", "transaction_status", "text"),
+    ("Freigabedatum der Transaktion", "transaction_release_date", "timestamp_lenient"),
+    ("fulfilment", "fulfillment", "text"), ("postage credits", "shipping_credits", "decimal"),
+))
 
 ENTRIES: tuple[ReportEntry, ...] = (
     ReportEntry(

@@ -26,7 +26,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
         ),
         cursor="return_request_date",
         max_window_days=60,
-        key=("order_id", "amazon_rma_id", "merchant_sku", "order_item_id"),
+        key=("order_id", "amazon_rma_id", "merchant_sku"),  # Order Item ID is in 2026 files only
         lookback_days=7,
         group="returns",
     ),

@@ -65,10 +65,10 @@ def test_the_page_has_one_summary_row_and_one_section_per_entry():
         assert page.count(f"| `{e.report_type}` | `{e.table}` |") == 1
         assert page.count(f"### `{e.table}`\n") == 1
     fee = next(line for line in page.splitlines() if line.startswith("| `GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA`"))
-    assert fee.endswith("| dated snapshot per run | `sku`, `amazon_store` | 0 | no | seller | "
+    assert fee.endswith("| dated snapshot per run | `sku` | 0 | no | seller | "
                         "dataStartTime 73 h back (window ignored) |")
     returns = next(line for line in page.splitlines() if line.startswith("| `GET_FLAT_FILE_RETURNS_DATA_BY"))
-    assert returns.endswith("| daily, by `return_request_date` | `order_id`, `amazon_rma_id`, `merchant_sku`, "
-                            "`order_item_id` | 7 | no | seller | 60 days per request |")
+    assert returns.endswith("| daily, by `return_request_date` | `order_id`, `amazon_rma_id`, `merchant_sku` | "
+                            "7 | no | seller | 60 days per request |")
     invoicing = next(line for line in page.splitlines() if "`raw_amazon_fulfilled_shipments_invoicing`" in line)
     assert "| **yes** (opt-in, RDT) |" in invoicing

@@ -199,14 +199,27 @@ def test_date_range_csv_skips_its_preamble_and_reads_quoted_fields(wh, tmp_path)
         (datetime(2023, 6, 27, 8, 3, 30, tzinfo=UTC), "Service Fee", None, Decimal("-12.50"))
 
 
+DATE_RANGE_DE = [
+    "Datum/Uhrzeit", "Abrechnungsnummer", "Typ", "Bestellnummer", "SKU", "Beschreibung", "Menge", "Marketplace",
+    "Versand", "Ort der Bestellung", "Bundesland", "Postleitzahl", "Steuererhebungsmodell", "Umsätze",
+    "Produktumsatzsteuer", "Gutschrift für Versandkosten", "Steuer auf Versandgutschrift",
+    "Gutschrift für Geschenkverpackung", "Steuer auf Geschenkverpackungsgutschriften", "Rabatte aus Werbeaktionen",
+    "Steuer auf Aktionsrabatte", "Einbehaltene Steuer auf Marketplace", "Verkaufsgebühren",
+    "Gebühren zu Versand durch Amazon", "Andere Transaktionsgebühren", "Andere", "Gesamt",
+]
+
+
 def test_date_range_german_headers_land_in_the_same_columns(wh, tmp_path):
-    header = ["Datum/Uhrzeit", "Abrechnungsnummer", "Typ", "Bestellnummer", "sku", "Gesamt"]
-    row = ["17.11.2023 10:50:20 UTC", "2233445566", "Bestellung", "302-1234567-1234567", "SKU-1", "12.34"]
-    [got] = land(wh, tmp_path, "GET_DATE_RANGE_FINANCIAL_TRANSACTION_DATA", [quoted(header), quoted(row)],
+    row = ["17.11.2023 10:50:20 UTC", "2233445566", "Bestellung", "302-1234567-1234567", "SKU-1", "Tasse", "2",
+           "amazon.de", "Amazon", "Berlin", "Berlin", "10115", "MarketplaceFacilitator", "33,60", "6,38", "0", "0",
+           "0", "0", "0", "0", "0", "-5,04", "-3,22", "0", "0", "31,72"]
+    [got] = land(wh, tmp_path, "GET_DATE_RANGE_FINANCIAL_TRANSACTION_DATA", [quoted(DATE_RANGE_DE), quoted(row)],
                  delimiter=",", preamble=DATE_RANGE_PREAMBLE, marketplace=DE, encoding="cp1252")
-    assert (got["date_time"], got["settlement_id"], got["type"], got["order_id"], got["total"]) == \
-        (datetime(2023, 11, 17, 10, 50, 20, tzinfo=UTC), "2233445566", "Bestellung", "302-1234567-1234567",
-         Decimal("12.34"))
+    assert (got["date_time"], got["settlement_id"], got["type"], got["order_id"], got["sku"], got["quantity"]) == \
+        (datetime(2023, 11, 17, 10, 50, 20, tzinfo=UTC), "2233445566", "Bestellung", "302-1234567-1234567", "SKU-1", 2)
+    assert (got["product_sales"], got["product_sales_tax"], got["selling_fees"], got["fba_fees"], got["total"],
+            got["order_city"], got["account_type"]) == \
+        (Decimal("33.60"), Decimal("6.38"), Decimal("-5.04"), Decimal("-3.22"), Decimal("31.72"), "Berlin", None)
 
 
 def test_ledger_summary_quoted_production_header_monthly_and_daily_dates(wh, tmp_path):
