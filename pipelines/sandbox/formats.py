@@ -178,3 +178,166 @@ def write_tsv_gz(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]
             count += len(lines)
     return count
 
+
+# ---- forms of the further seller flat files (flat-file-columns-2.md) -------------------
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class Month(date):
+    """A calendar month as a value: its first day (ledger summary ``MM/YYYY`` rows).
+
+    >>> Month(2026, 5, 1) == date(2026, 5, 1), ledger_period(Month(2026, 5, 1)), ledger_period(date(2026, 5, 3))
+    (True, '05/2026', '05/03/2026')
+    """
+
+
+def dd_mon_yyyy(d: date | datetime | None) -> str:
+    """MFN returns form, English month names whatever the locale: ``15-Jun-2026``.
+
+    >>> dd_mon_yyyy(date(2026, 6, 5)), dd_mon_yyyy(None)
+    ('05-Jun-2026', '')
+    """
+    return "" if d is None else f"{d.day:02d}-{_MONTHS[d.month - 1]}-{d.year}"
+
+
+def mon_d_yyyy(d: date | None) -> str:
+    """Suppressed listings' Status Change Date: ``Jul 29, 2022`` (day not padded).
+
+    >>> mon_d_yyyy(date(2022, 7, 9))
+    'Jul 9, 2022'
+    """
+    return "" if d is None else f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+
+
+def year_month(d: date | None) -> str:
+    """Storage fee ``month_of_charge``: ``YYYY-MM``."""
+    return "" if d is None else f"{d.year:04d}-{d.month:02d}"
+
+
+def ledger_period(d: date | None) -> str:
+    """Ledger summary ``Date``: ``MM/YYYY`` for a ``Month``, else ``MM/DD/YYYY`` (daily and weekly rows)."""
+    if d is None:
+        return ""
+    return f"{d.month:02d}/{d.year:04d}" if isinstance(d, Month) else mdy(d)
+
+
+def iso_date(d: date | None) -> str:
+    """``YYYY-MM-DD``."""
+    return "" if d is None else d.isoformat()
+
+
+def iso_z(t: datetime | None) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (stranded inventory dates)."""
+    return "" if t is None else t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pacific_12h(t: datetime | None) -> str:
+    """Date Range report ``date/time`` in the US: ``Jun 26, 2023 11:53:30 PM PDT``.
+
+    >>> pacific_12h(datetime(2023, 6, 27, 6, 53, 30, tzinfo=UTC)), pacific_12h(datetime(2025, 1, 2, 8, 5, tzinfo=UTC))
+    ('Jun 26, 2023 11:53:30 PM PDT', 'Jan 2, 2025 12:05:00 AM PST')
+    """
+    if t is None:
+        return ""
+    zone = pacific_zone(t)
+    local = t.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return (f"{_MONTHS[local.month - 1]} {local.day}, {local.year} {hour}:{local:%M:%S} "
+            f"{'PM' if local.hour >= 12 else 'AM'} {zone.tzname(None)}")
+
+
+def dotted_utc(t: datetime | None) -> str:
+    """Date Range report ``Datum/Uhrzeit`` in Germany: ``17.11.2023 10:50:20 UTC``."""
+    return "" if t is None else t.astimezone(UTC).strftime("%d.%m.%Y %H:%M:%S UTC")
+
+
+def dmy_dotted_short(d: date | None) -> str:
+    """Seller feedback date in DE: ``%d.%m.%y``."""
+    return "" if d is None else d.strftime("%d.%m.%y")
+
+
+def ymd_short(d: date | None) -> str:
+    """Seller feedback date in JP: ``%y/%m/%d``."""
+    return "" if d is None else d.strftime("%y/%m/%d")
+
+
+def days_capped(n: int | None) -> str:
+    """Restock days of supply: empty without sales, ``365+`` from a year up (the fact is then 365).
+
+    >>> days_capped(None), days_capped(12), days_capped(365)
+    ('', '12', '365+')
+    """
+    return "" if n is None else "365+" if n >= 365 else str(n)
+
+
+def y_n(value: bool | None) -> str:
+    """MFN returns flags: ``Y`` / ``N``."""
+    return "" if value is None else "Y" if value else "N"
+
+
+def mdy_or_none(d: date | None) -> str:
+    """Restock ``Recommended ship date``: ``none`` when no shipment is recommended."""
+    return "none" if d is None else mdy(d)
+
+
+@dataclass(frozen=True)
+class RegionalFormat(Format):
+    """A form that differs in each region: ``write`` (NA), ``eu_write``, ``fe_write``."""
+
+    fe_write: Callable[[Any], str] | None = None
+
+    def writer(self, region: str) -> Callable[[Any], str]:
+        if region == "fe" and self.fe_write is not None:
+            return self.fe_write
+        return super().writer(region)
+
+
+DD_MON_YYYY = Format("15-Jun-2026", dd_mon_yyyy)
+MON_D_YYYY = Format("Jul 29, 2022", mon_d_yyyy)
+YEAR_MONTH = Format("2026-06", year_month)
+LEDGER_PERIOD = Format("11/21/2023 (daily, weekly) or 11/2023 (monthly)", ledger_period)
+ISO_DATE = Format("2019-08-15", iso_date)
+ISO_Z = Format("2023-07-18T22:54:07Z", iso_z)
+DATE_RANGE_TIME = Format("Jun 26, 2023 11:53:30 PM PDT (17.11.2023 10:50:20 UTC in DE)", pacific_12h,
+                         eu_write=dotted_utc)
+FEEDBACK_DATE = RegionalFormat("10/20/23 (DE 20.10.23, JP 23/10/20)", mdy_short, eu_write=dmy_dotted_short,
+                               fe_write=ymd_short)
+Y_N = Format("Y", y_n)
+DAYS_OF_SUPPLY = Format("365+", days_capped)
+SHIP_DATE_OR_NONE = Format("none", mdy_or_none)
+
+
+def write_csv_gz(path: Path, preamble: Sequence[str], header: Sequence[str], rows: Iterable[Sequence[str]],
+                 charset: str, batch: int = 4096) -> int:
+    """Stream a comma-separated file with every field in double quotes (``"`` doubled inside) after
+    ``preamble`` lines (each one quoted field), gzip-compressed in ``charset``; return the row count.
+
+    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "t.csv.gz"
+    >>> write_csv_gz(p, ["All amounts in USD"], ["a", "b"], [["1", '6" ruler']], "UTF-8")
+    1
+    >>> print(gzip.decompress(p.read_bytes()).decode(), end="")
+    "All amounts in USD"
+    "a","b"
+    "1","6"" ruler"
+    """
+    def line(fields: Sequence[str]) -> str:
+        return ",".join('"' + f.replace('"', '""') + '"' for f in fields)
+
+    codec = CODECS[charset]
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                               compresslevel=GZIP_LEVEL, mtime=0) as gz:
+        gz.write("".join(line([note]) + "\n" for note in preamble).encode(codec, "replace"))
+        gz.write((line(header) + "\n").encode(codec, "replace"))
+        count = 0
+        lines: list[str] = []
+        for row in rows:
+            lines.append(line(row))
+            if len(lines) >= batch:
+                gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
+                count += len(lines)
+                lines.clear()
+        if lines:
+            gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
+            count += len(lines)
+    return count

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import copy
+import itertools
 import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -262,6 +263,16 @@ class InventoryRecord:
     def onhand_buyable(self) -> int:
         return self.fulfillable
 
+    @property
+    def fc_processing(self) -> int:
+        """Reserved units being processed at the fulfilment centre."""
+        return (self.reserved - self.fc_transfer) // 3
+
+    @property
+    def customer_orders(self) -> int:
+        """Reserved units waiting to ship to buyers: reserved = customer orders + FC transfer + FC processing."""
+        return self.reserved - self.fc_transfer - self.fc_processing
+
 
 @dataclass(frozen=True)
 class LedgerEvent:
@@ -355,6 +366,353 @@ class Coupon:
     discount_percent: int
     budget: Decimal
     customer_segment: str
+
+
+# ---- further seller facts: FBA fees and storage, removals, MFN returns, replacements,
+# feedback, listings that left the catalogue, buyers (the further flat-file reports) ----
+
+# FBA storage: a monthly rate per unit of volume (January-September, October-December), the
+# aged-inventory surcharge per unit of volume on units 365+ days old, and the storage limit
+# (units of volume) above which the overage fee rate applies. Synthetic figures.
+_STORAGE_RATE = {"USD": (Decimal("0.78"), Decimal("2.40")), "EUR": (Decimal("26.00"), Decimal("36.00")),
+                 "JPY": (Decimal("5160"), Decimal("9170"))}
+_AGED_RATE = {"USD": Decimal("6.90"), "EUR": Decimal("170.00"), "JPY": Decimal("17773")}
+_OVERAGE_RATE = {"USD": Decimal("10.00"), "EUR": Decimal("280.00"), "JPY": Decimal("29000")}
+_REMOVAL_FEE = {"USD": Decimal("1.04"), "EUR": Decimal("0.50"), "JPY": Decimal("54")}
+_RETURN_LABEL = {"USD": Decimal("6.49"), "EUR": Decimal("4.99"), "JPY": Decimal("700")}
+_CARRIERS = {"US": "UPS", "DE": "DHL", "JP": "Yamato"}
+# Inventory age buckets (days in the warehouse) the planning report and the aged-inventory charge read.
+AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-180", "181-270", "271-330", "331-365", "365+")
+_AGE_WEIGHTS = (40, 22, 13, 10, 6, 4, 2, 3)
+REMOVAL_EPOCH = date(2024, 1, 3)
+REMOVAL_EVERY = 9  # days between two removal orders of a marketplace
+_BUYER_NAMES = {"US": ["Jordan Smith", "Avery Johnson", "Casey Brown", "Riley Davis"],
+                "DE": ["Jonas Müller", "Lea Schäfer", "Lukas Weiß", "Anna Groß"],
+                "JP": ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲"]}
+_STREETS = {"US": ["Main St", "Oak Ave", "Pine Rd"], "DE": ["Hauptstraße", "Gartenweg", "Lindenallee"],
+            "JP": ["1-2-3 丸の内", "4-5-6 梅田", "7-8-9 栄"]}
+_FEEDBACK = {"US": ["Arrived late.", "Box was damaged.", "Not as described."],
+             "DE": ["Lieferung kam zu spät.", "Verpackung beschädigt.", "Nicht wie beschrieben."],
+             "JP": ["配送が遅れました。", "箱が破損していました。", "説明と違いました。"]}
+
+
+@dataclass(frozen=True)
+class Package:
+    """A product's packaged size as its marketplace measures it (inches, pounds and cubic feet in
+    NA; centimetres, grams and cubic metres elsewhere)."""
+
+    longest_side: Decimal
+    median_side: Decimal
+    shortest_side: Decimal
+    dimension_unit: str  # inches | centimeters
+    weight: Decimal
+    weight_unit: str  # pounds | grams
+    volume: Decimal  # one unit
+    volume_unit: str  # cubic feet | cubic meters
+    size_tier: str  # Standard | Oversize
+
+    @property
+    def length_and_girth(self) -> Decimal:
+        return self.longest_side + 2 * (self.median_side + self.shortest_side)
+
+    @property
+    def volume_text(self) -> str:
+        """The restock report's ``Unit storage size`` (``0.1736 ft3``)."""
+        return f"{self.volume} {'ft3' if self.volume_unit == 'cubic feet' else 'm3'}"
+
+
+@dataclass(frozen=True)
+class FeePreview:
+    """The FBA fees Amazon expects for one unit of a product (the fee preview's numbers): the
+    referral fee as settlements charge it and the FBA fee settlements charge per unit."""
+
+    product: Product
+    package: Package
+    store: str  # the marketplace's country
+    currency: str
+    referral_fee: Decimal
+    fulfillment_fee: Decimal
+    variable_closing_fee: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.referral_fee + self.fulfillment_fee + self.variable_closing_fee
+
+
+@dataclass(frozen=True)
+class InventoryAge:
+    """A SKU's fulfillable units on a day by days spent in the warehouse (``AGE_BUCKETS``)."""
+
+    product: Product
+    day: date
+    units: tuple[int, ...]
+
+    def bucket(self, name: str) -> int:
+        return self.units[AGE_BUCKETS.index(name)]
+
+    def between(self, first: str, last: str) -> int:
+        """Units of the buckets ``first`` to ``last`` (inclusive)."""
+        return sum(self.units[AGE_BUCKETS.index(first):AGE_BUCKETS.index(last) + 1])
+
+
+@dataclass(frozen=True)
+class StorageFee:
+    """One SKU's monthly storage charge at its fulfilment centre."""
+
+    product: Product
+    package: Package
+    month: date  # the month's first day
+    fulfillment_center: str
+    country: str
+    currency: str
+    average_on_hand: Decimal  # daily average of the warehouse quantity
+    average_pending_removal: Decimal
+    average_customer_orders: Decimal
+    rate: Decimal  # per unit of volume
+
+    @property
+    def total_volume(self) -> Decimal:
+        return (self.package.volume * self.average_on_hand).quantize(Decimal("0.0001"))
+
+    @property
+    def fee(self) -> Decimal:
+        return _money(self.total_volume * self.rate, MARKETPLACES[self.product.marketplace_id].decimals)
+
+
+@dataclass(frozen=True)
+class AgedInventoryCharge:
+    """The monthly aged-inventory (long-term storage) charge of one SKU's units aged 365+ days."""
+
+    product: Product
+    package: Package
+    snapshot: datetime  # the 15th of the month, when Amazon counts the units
+    country: str
+    currency: str
+    quantity: int
+    rate: Decimal  # per unit of volume
+    age_tier: str = "365+"
+
+    @property
+    def volume_unit(self) -> str:
+        return self.package.volume_unit.replace(" ", "_")  # cubic_feet
+
+    @property
+    def amount(self) -> Decimal:
+        mp = MARKETPLACES[self.product.marketplace_id]
+        return _money(self.package.volume * self.quantity * self.rate, mp.decimals)
+
+
+@dataclass(frozen=True)
+class StorageOverage:
+    """A month in which the marketplace's stored volume of one storage type exceeded its limit."""
+
+    charged: datetime
+    country: str
+    storage_type: str
+    rate: Decimal
+    usage: Decimal
+    limit: Decimal
+    volume_unit: str
+    currency: str
+
+    @property
+    def charged_day(self) -> date:
+        return self.charged.astimezone(UTC).date()
+
+    @property
+    def overage(self) -> Decimal:
+        return self.usage - self.limit
+
+    @property
+    def fee(self) -> Decimal:
+        return _money(self.overage * self.rate, 0 if self.currency == "JPY" else 2)
+
+
+@dataclass(frozen=True)
+class RemovalOrderItem:
+    """One SKU of a removal order (units Amazon returns to the seller or disposes of), as of a moment."""
+
+    order_id: str
+    request_date: datetime
+    order_type: str  # Return | Disposal
+    order_status: str  # Pending | Completed
+    last_updated_date: datetime
+    completed: datetime  # when the units leave (shipped or disposed)
+    product: Product
+    disposition: str  # Sellable | Unsellable
+    requested: int
+    cancelled: int
+    shipped: int
+    disposed: int
+    in_process: int
+    fee_per_unit: Decimal
+    currency: str
+    carrier: str
+    tracking_number: str
+
+    @property
+    def removal_fee(self) -> Decimal:
+        return self.fee_per_unit * (self.requested - self.cancelled)
+
+    def pending(self) -> "RemovalOrderItem":
+        """This item before its order completed: every requested unit still in process."""
+        return replace(self, order_status="Pending", last_updated_date=self.request_date, shipped=0, disposed=0,
+                       in_process=self.requested - self.cancelled)
+
+
+@dataclass(frozen=True)
+class MerchantReturn:
+    """A buyer's return of a merchant-fulfilled order item (the MFN returns report), as of a moment."""
+
+    item: OrderItem
+    requested_at: datetime
+    status: str  # Approved | Completed
+    rma_id: str
+    label_type: str
+    label_cost: Decimal
+    tracking_id: str
+    a_to_z_claim: bool
+    is_prime: bool
+    quantity: int
+    reason: str
+    in_policy: bool
+    resolution: str
+    delivered: date | None  # at the seller; None until then
+    refunded_amount: Decimal | None  # None until delivered
+    carrier: str
+
+    @property
+    def order_day(self) -> date:
+        return self.item.purchase_date.astimezone(UTC).date()
+
+    @property
+    def request_day(self) -> date:
+        return self.requested_at.astimezone(UTC).date()
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A replacement unit Amazon shipped for an FBA shipment (lost or damaged on its way)."""
+
+    original: Shipment
+    replacement_order_id: str
+    shipment_date: datetime
+    fulfillment_center_id: str
+    reason_code: str
+
+    @property
+    def quantity(self) -> int:
+        return self.original.item.quantity
+
+
+@dataclass(frozen=True)
+class PromotedShipment:
+    """An FBA shipment of an item bought while a promotion of its ASIN ran, and the promotion's discount."""
+
+    shipment: Shipment
+    promotion: Promotion
+    discount: Decimal
+
+    @property
+    def rule(self) -> str:
+        return f"{self.promotion.discount_percent}% off"
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who bought an order, as restricted (PII) reports show them."""
+
+    name: str
+    email: str
+    phone: str
+    address_1: str
+    address_2: str
+    address_3: str = ""
+
+
+@dataclass(frozen=True)
+class UnshippedItem:
+    """A merchant-fulfilled order item still to ship at ``now`` (the actionable orders report)."""
+
+    item: OrderItem  # as observed at ``now`` (pending)
+    buyer: Buyer
+    now: datetime
+
+    @property
+    def payments_date(self) -> datetime:
+        return self.item.purchase_date  # fulfillable once paid, paid when ordered
+
+    @property
+    def promise_date(self) -> datetime:
+        return self.item.purchase_date + timedelta(days=3)
+
+    @property
+    def days_past_promise(self) -> int:
+        return (self.now.astimezone(UTC).date() - self.promise_date.astimezone(UTC).date()).days
+
+    @property
+    def is_prime(self) -> bool:
+        return self.item.ship_service_level == "Expedited"
+
+    @property
+    def quantity_shipped(self) -> int:
+        return 0
+
+    @property
+    def quantity_to_ship(self) -> int:
+        return self.item.ordered_quantity
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A buyer's neutral or negative seller feedback on an order."""
+
+    item: OrderItem  # the order's first line
+    day: date
+    rating: int  # 1-3
+    comments: str
+    response: str
+    rater_email: str
+
+
+@dataclass(frozen=True)
+class ListingIssue:
+    """A listing Amazon suppressed from search, and why."""
+
+    product: Product
+    status: str
+    reason: str
+    changed: date
+    description: str
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One money movement of the Date Range transaction report: a settlement's lines of one order
+    item (or refund) summed by kind."""
+
+    posted: datetime
+    settlement_id: str
+    type: str  # Order | Refund
+    order_id: str
+    sku: str
+    description: str
+    quantity: int | None
+    marketplace: str
+    fulfillment: str  # Amazon | Seller
+    city: str
+    state: str
+    postal: str
+    product_sales: Decimal
+    product_sales_tax: Decimal
+    shipping_credits: Decimal
+    selling_fees: Decimal
+    fba_fees: Decimal
+    zero: Decimal  # the amounts this seller never has (gift wrap, rebates, withheld tax, other)
+
+    @property
+    def total(self) -> Decimal:
+        return self.product_sales + self.product_sales_tax + self.shipping_credits + self.selling_fees + self.fba_fees
 
 
 def _money(value: float | Decimal, decimals: int) -> Decimal:
@@ -750,10 +1108,375 @@ class SyntheticSeller:
         return out
 
 
+    # ---- FBA fees and storage ------------------------------------------------------------
+    def package(self, product: Product) -> Package:
+        """The product's packaged size in its marketplace's units (a fixed fact of the SKU)."""
+        mp = MARKETPLACES[product.marketplace_id]
+        i = int(product.sku.rsplit("-", 1)[1].lstrip("CR") or 0)
+        cm = sorted((Decimal(12 + (i * 7) % 38), Decimal(8 + (i * 5) % 20), Decimal(2 + (i * 3) % 9)), reverse=True)
+        grams = 120 + (i * 137) % 1900
+        oversize = cm[0] > 45 or grams > 9000
+        tier = "Oversize" if oversize else "Standard"
+        if mp.region == "na":
+            inches = [(c / Decimal("2.54")).quantize(CENT) for c in cm]
+            cubic_feet = (inches[0] * inches[1] * inches[2] / 1728).quantize(Decimal("0.0001"))
+            return Package(*inches, "inches", (Decimal(grams) / Decimal("453.59237")).quantize(CENT), "pounds",
+                           cubic_feet, "cubic feet", tier)
+        cubic_meters = (cm[0] * cm[1] * cm[2] / 1_000_000).quantize(Decimal("0.000001"))
+        return Package(*[c.quantize(CENT) for c in cm], "centimeters", Decimal(grams), "grams", cubic_meters,
+                       "cubic meters", tier)
+
+    def fee_preview(self, marketplace_id: str) -> list[FeePreview]:
+        """The expected fees of one unit of every FBA product at its current price."""
+        mp = MARKETPLACES[marketplace_id]
+        return [FeePreview(p, self.package(p), mp.country, mp.currency,
+                           referral_fee=_money(p.price * Decimal("0.15"), mp.decimals),
+                           fulfillment_fee=_FBA_FEE[mp.currency], variable_closing_fee=_money(0, mp.decimals))
+                for p in self.products(marketplace_id) if p.fulfillment == "AFN"]
+
+    def storage_rate(self, marketplace_id: str, month: date) -> Decimal:
+        """The monthly storage fee per unit of volume (higher from October to December)."""
+        return _STORAGE_RATE[MARKETPLACES[marketplace_id].currency][0 if month.month < 10 else 1]
+
+    def aged_inventory_rate(self, marketplace_id: str) -> Decimal:
+        """The aged-inventory (long-term storage) charge per unit of volume aged 365+ days."""
+        return _AGED_RATE[MARKETPLACES[marketplace_id].currency]
+
+    def home_fulfillment_center(self, product: Product) -> str:
+        """The fulfilment centre that stores the product (storage is charged there)."""
+        fcs = _FCS[MARKETPLACES[product.marketplace_id].country]
+        return fcs[int(product.sku.rsplit("-", 1)[1].lstrip("CR") or 0) % len(fcs)]
+
+    def inventory_age(self, marketplace_id: str, day: date) -> list[InventoryAge]:
+        """Each FBA SKU's fulfillable units on ``day`` (``inventory``) split by age (``AGE_BUCKETS``)."""
+        out = []
+        for record in self.inventory(marketplace_id, day):
+            rng = random.Random(f"{self.seed}:age:{marketplace_id}:{record.product.sku}:{day.isoformat()}")
+            weights = [w * rng.uniform(0.5, 1.5) for w in _AGE_WEIGHTS]
+            shares = [int(record.fulfillable * w / sum(weights)) for w in weights]
+            shares[0] += record.fulfillable - sum(shares)
+            out.append(InventoryAge(record.product, day, tuple(shares)))
+        return out
+
+    def storage_fees(self, marketplace_id: str, month: date) -> list[StorageFee]:
+        """The month's storage charge of every FBA SKU: its daily average warehouse quantity times its
+        unit volume times the month's rate."""
+        mp = MARKETPLACES[marketplace_id]
+        first = month.replace(day=1)
+        days = list(_days(datetime.combine(first, time(), UTC), datetime.combine(_next_month(first), time(), UTC)))
+        on_hand: dict[str, int] = {}
+        orders: dict[str, int] = {}
+        for d in days:
+            for r in self.inventory(marketplace_id, d):
+                on_hand[r.product.sku] = on_hand.get(r.product.sku, 0) + r.warehouse
+                orders[r.product.sku] = orders.get(r.product.sku, 0) + r.customer_orders
+        pending = self._pending_removal_units(marketplace_id, days)
+        rate = self.storage_rate(marketplace_id, first)
+        n = Decimal(len(days))
+        return [StorageFee(p, self.package(p), first, self.home_fulfillment_center(p), mp.country, mp.currency,
+                           average_on_hand=(on_hand[p.sku] / n).quantize(CENT),
+                           average_pending_removal=(pending.get(p.sku, 0) / n).quantize(CENT),
+                           average_customer_orders=(orders[p.sku] / n).quantize(CENT), rate=rate)
+                for p in self.products(marketplace_id) if p.sku in on_hand]
+
+    def aged_inventory_charges(self, marketplace_id: str, month: date) -> list[AgedInventoryCharge]:
+        """The month's aged-inventory charges: units aged 365+ days on the 15th (``inventory_age``)."""
+        mp = MARKETPLACES[marketplace_id]
+        snapshot = datetime.combine(month.replace(day=15), time(), UTC)
+        return [AgedInventoryCharge(a.product, self.package(a.product), snapshot, mp.country, mp.currency,
+                                    a.bucket("365+"), self.aged_inventory_rate(marketplace_id))
+                for a in self.inventory_age(marketplace_id, snapshot.date()) if a.bucket("365+")]
+
+    def storage_limit(self, marketplace_id: str) -> Decimal:
+        """The standard-size storage volume the marketplace's seller may use (in its volume unit)."""
+        fees = self.storage_fees(marketplace_id, REMOVAL_EPOCH)  # sized on the first month of the seller's history
+        return sum((f.package.volume * 195 for f in fees if f.package.size_tier == "Standard"),
+                   Decimal(0)).quantize(Decimal("0.01"))
+
+    def storage_overages(self, marketplace_id: str, month: date) -> list[StorageOverage]:
+        """The month's overage charge: the standard-size volume stored on average above ``storage_limit``."""
+        mp = MARKETPLACES[marketplace_id]
+        fees = [f for f in self.storage_fees(marketplace_id, month) if f.package.size_tier == "Standard"]
+        usage = sum((f.total_volume for f in fees), Decimal(0))
+        limit = self.storage_limit(marketplace_id)
+        if not fees or usage <= limit:
+            return []
+        charged = datetime.combine(_next_month(month.replace(day=1)), time(), UTC) + timedelta(days=6)
+        return [StorageOverage(charged, mp.country, "Standard", _OVERAGE_RATE[mp.currency], usage, limit,
+                               fees[0].package.volume_unit, mp.currency)]
+
+    # ---- removals ------------------------------------------------------------------------
+    def removal_orders(self, marketplace_id: str, start: datetime, end: datetime) -> list[RemovalOrderItem]:
+        """Items of the removal orders requested in ``[start, end)``, as of ``self.as_of``: one order every
+        REMOVAL_EVERY days returning sellable or disposing of unsellable units of one or two FBA SKUs."""
+        mp = MARKETPLACES[marketplace_id]
+        afn = [p for p in self.products(marketplace_id) if p.fulfillment == "AFN"]
+        out = []
+        first = max(0, (start.date() - REMOVAL_EPOCH).days // REMOVAL_EVERY)
+        for n in range(first, max(first, (end.date() - REMOVAL_EPOCH).days // REMOVAL_EVERY + 1)):
+            rng = random.Random(f"{self.seed}:removal:{marketplace_id}:{n}")
+            requested_at = datetime.combine(REMOVAL_EPOCH + timedelta(days=REMOVAL_EVERY * n), time(), UTC) \
+                + timedelta(seconds=rng.randrange(86400))
+            if not start <= requested_at < end or (self.as_of is not None and requested_at > self.as_of):
+                continue
+            disposal = rng.random() < 0.4
+            completed = requested_at + timedelta(days=rng.randrange(4, 13), hours=rng.randrange(24))
+            order_id = f"{'D' if disposal else 'R'}{mp.country}{self.seed % 100:02d}{n:06d}"
+            for line, p in enumerate(rng.sample(afn, min(len(afn), 1 + (rng.random() < 0.3)))):
+                requested = rng.randrange(1, 5) if disposal else rng.randrange(2, 11)
+                cancelled = 1 if rng.random() < 0.15 else 0
+                done = requested - cancelled
+                item = RemovalOrderItem(
+                    order_id=order_id, request_date=requested_at, order_type="Disposal" if disposal else "Return",
+                    order_status="Completed", last_updated_date=completed, completed=completed, product=p,
+                    disposition="Unsellable" if disposal else "Sellable", requested=requested, cancelled=cancelled,
+                    shipped=0 if disposal else done, disposed=done if disposal else 0, in_process=0,
+                    fee_per_unit=_REMOVAL_FEE[mp.currency], currency=mp.currency, carrier=_CARRIERS[mp.country],
+                    tracking_number="" if disposal else f"1Z{rng.randrange(10**12):012d}{line}")
+                out.append(item if self.as_of is None or completed <= self.as_of else item.pending())
+        return out
+
+    def removal_shipments(self, marketplace_id: str, start: datetime, end: datetime) -> list[RemovalOrderItem]:
+        """Returned (not disposed) removal items shipped in ``[start, end)``, as of ``self.as_of``."""
+        found = self.removal_orders(marketplace_id, start - timedelta(days=14), end)
+        return sorted((r for r in found if r.order_type == "Return" and r.order_status == "Completed"
+                       and start <= r.completed < end), key=lambda r: r.completed)
+
+    def _pending_removal_units(self, marketplace_id: str, days: list[date]) -> dict[str, int]:
+        """Per SKU, the units of removal orders in process summed over ``days`` (at each day's end)."""
+        if not days:
+            return {}
+        lo = datetime.combine(days[0], time(), UTC) - timedelta(days=14)
+        hi = datetime.combine(days[-1], time(), UTC) + timedelta(days=1)
+        orders = self.at(None).removal_orders(marketplace_id, lo, hi)
+        out: dict[str, int] = {}
+        for d in days:
+            moment = datetime.combine(d, time(), UTC) + timedelta(days=1)
+            for r in orders:
+                if r.request_date < moment < r.completed:
+                    out[r.product.sku] = out.get(r.product.sku, 0) + r.requested - r.cancelled
+        return out
+
+    def pending_removal(self, marketplace_id: str, moment: datetime) -> dict[str, int]:
+        """Per SKU, the units of removal orders in process at ``moment``."""
+        orders = self.at(None).removal_orders(marketplace_id, moment - timedelta(days=14), moment)
+        out: dict[str, int] = {}
+        for r in orders:
+            if r.request_date <= moment < r.completed:
+                out[r.product.sku] = out.get(r.product.sku, 0) + r.requested - r.cancelled
+        return out
+
+    # ---- merchant-fulfilled returns, replacements, promotions ---------------------------------
+    def merchant_returns(self, marketplace_id: str, purchase_day: date) -> list[MerchantReturn]:
+        """Returns of merchant-fulfilled items purchased on ``purchase_day`` (about 6%), as of ``self.as_of``."""
+        mp = MARKETPLACES[marketplace_id]
+        q = CENT if mp.decimals else Decimal(1)
+        out = []
+        for item in self.at(None).order_items(marketplace_id, purchase_day):
+            if item.fulfillment_channel != "Merchant" or not item.shipped:
+                continue
+            rng = random.Random(f"{self.seed}:mfn-return:{item.order_item_id}:{marketplace_id}")
+            if rng.random() >= 0.06:
+                continue
+            requested = item.purchase_date + timedelta(days=rng.randrange(4, 25), seconds=rng.randrange(86400))
+            if self.as_of is not None and requested > self.as_of:
+                continue
+            delivered = requested + timedelta(days=rng.randrange(3, 9))
+            arrived = self.as_of is None or delivered <= self.as_of
+            quantity = 1 if item.quantity > 1 and rng.random() < 0.5 else item.quantity
+            defective = rng.random() < 0.4
+            out.append(MerchantReturn(
+                item=item, requested_at=requested, status="Completed" if arrived else "Approved",
+                rma_id=f"D{rng.randrange(16**8):08x}RMA", label_type="AmazonPrePaidLabel" if defective
+                else "AmazonUnPaidLabel", label_cost=_RETURN_LABEL[mp.currency],
+                tracking_id=f"1Z{rng.randrange(10**14):014d}", a_to_z_claim=False,
+                is_prime=item.ship_service_level == "Expedited", quantity=quantity,
+                reason="CR-DEFECTIVE" if defective else rng.choice(["CR-ORDERED_WRONG_ITEM", "CR-MISSING_PARTS"]),
+                in_policy=True, resolution="StandardRefund",
+                delivered=delivered.date() if arrived else None,
+                refunded_amount=(item.item_price * quantity / item.quantity).quantize(q) if arrived else None,
+                carrier=_CARRIERS[mp.country]))
+        return out
+
+    def merchant_returns_between(self, marketplace_id: str, first: date, last: date) -> list[MerchantReturn]:
+        """MFN returns requested on the days ``first`` to ``last`` (UTC), in request order."""
+        lo, hi = datetime.combine(first, time(), UTC), datetime.combine(last, time(), UTC) + timedelta(days=1)
+        found = [r for d in _days(lo - timedelta(days=25), hi) for r in self.merchant_returns(marketplace_id, d)
+                 if lo <= r.requested_at < hi]
+        return sorted(found, key=lambda r: r.requested_at)
+
+    def replacements_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Replacement]:
+        """Replacement units shipped in ``[start, end)`` for about 2% of FBA shipments, 3-9 days later."""
+        mp = MARKETPLACES[marketplace_id]
+        out = []
+        for s in self.shipments_between(marketplace_id, start - timedelta(days=10), end):
+            rng = random.Random(f"{self.seed}:replacement:{s.shipment_item_id}")
+            if rng.random() >= 0.02:
+                continue
+            shipped = s.shipment_date + timedelta(days=rng.randrange(3, 10), seconds=rng.randrange(86400))
+            if not start <= shipped < end:
+                continue
+            prefix, day_part, _ = s.item.amazon_order_id.split("-")
+            out.append(Replacement(s, f"{prefix}-{day_part}-{9_000_000 + rng.randrange(10**6):07d}", shipped,
+                                   rng.choice(_FCS[mp.country]), rng.choice(["LOST_IN_TRANSIT", "DAMAGED_IN_TRANSIT"])))
+        return sorted(out, key=lambda r: r.shipment_date)
+
+    def promoted_shipments(self, marketplace_id: str, start: datetime, end: datetime,
+                           kinds: tuple[str, ...] = PROMOTION_KINDS) -> list[PromotedShipment]:
+        """FBA shipments in ``[start, end)`` of items purchased while a promotion (of ``kinds``) of their
+        ASIN ran; the discount is the promotion's percentage of the item price."""
+        mp = MARKETPLACES[marketplace_id]
+        shipments = self.shipments_between(marketplace_id, start, end)
+        if not shipments:
+            return []
+        longest = timedelta(hours=max(_PROMOTION_HOURS.values()))
+        running = [p for p in self.promotions(marketplace_id, start - timedelta(days=3) - longest, end)
+                   if p.kind in kinds]
+        out = []
+        for s in shipments:
+            for p in running:
+                if s.item.asin in p.asins and p.start <= s.item.purchase_date < p.end:
+                    out.append(PromotedShipment(s, p, _money(s.item.item_price * p.discount_percent / 100,
+                                                             mp.decimals)))
+        return out
+
+    # ---- buyers, unshipped orders, feedback -------------------------------------------------
+    def buyer(self, item: OrderItem) -> Buyer:
+        """The (synthetic) buyer of the item's order."""
+        country = MARKETPLACES[item.marketplace_id].country
+        rng = random.Random(f"{self.seed}:buyer:{item.amazon_order_id}")
+        name = rng.choice(_BUYER_NAMES[country])
+        phone = {"US": f"+1 206-555-{rng.randrange(10**4):04d}", "DE": f"+49 30 {rng.randrange(10**7):07d}",
+                 "JP": f"+81 3-{rng.randrange(10**4):04d}-{rng.randrange(10**4):04d}"}[country]
+        return Buyer(name, f"{rng.randrange(16**12):012x}@marketplace.amazon.com", phone,
+                     f"{rng.randrange(1, 999)} {rng.choice(_STREETS[country])}",
+                     f"Apt {rng.randrange(1, 60)}" if rng.random() < 0.3 else "")
+
+    def unshipped_items(self, marketplace_id: str, start: datetime, end: datetime) -> list[UnshippedItem]:
+        """Merchant-fulfilled items still to ship at ``self.as_of`` that became fulfillable in ``[start, end)``."""
+        now = self.as_of or datetime.now(UTC)
+        return [UnshippedItem(i, self.buyer(i), now)
+                for i in self.at(now).order_items_between(marketplace_id, start, min(end, now))
+                if i.fulfillment_channel == "Merchant" and i.order_status == "Pending"]
+
+    def feedback_between(self, marketplace_id: str, first: date, last: date) -> list[Feedback]:
+        """Neutral or negative feedback left on the days ``first`` to ``last`` (about 3% of shipped orders,
+        2-14 days after their last update), as of ``self.as_of``."""
+        country = MARKETPLACES[marketplace_id].country
+        out = []
+        for d in _days(datetime.combine(first, time(), UTC) - timedelta(days=18),
+                       datetime.combine(last, time(), UTC) + timedelta(days=1)):
+            seen: set[str] = set()
+            for i in self.at(None).order_items(marketplace_id, d):
+                if i.amazon_order_id in seen or not i.shipped:
+                    continue
+                seen.add(i.amazon_order_id)
+                rng = random.Random(f"{self.seed}:feedback:{i.amazon_order_id}")
+                if rng.random() >= 0.03:
+                    continue
+                left = i.last_updated_date + timedelta(days=rng.randrange(2, 15))
+                if not first <= left.date() <= last or (self.as_of is not None and left > self.as_of):
+                    continue
+                rating = rng.randrange(1, 4)
+                out.append(Feedback(i, left.date(), rating, rng.choice(_FEEDBACK[country]),
+                                    "We are sorry and have contacted you." if rating == 1 else "",
+                                    f"{rng.randrange(16**12):012x}@marketplace.amazon.com"))
+        return sorted(out, key=lambda f: (f.day, f.item.amazon_order_id))
+
+    # ---- listings beyond the active catalogue ------------------------------------------------
+    def retired_products(self, marketplace_id: str) -> list[Product]:
+        """Products the seller stopped selling: even ones are inactive listings (FBA units still
+        stored), odd ones cancelled (closed, nothing stored). They never get orders."""
+        mp = MARKETPLACES[marketplace_id]
+        rng = random.Random(f"{self.seed}:retired:{marketplace_id}")
+        names = _NAMES[mp.country]
+        return [Product(sku=f"SKU-R{i:04d}", asin=f"B0{self.seed % 100:02d}9{i:05d}",
+                        parent_asin=f"B0P{self.seed % 100:02d}9{i:04d}", fnsku=f"X00{self.seed % 100:02d}9{i:04d}",
+                        marketplace_id=marketplace_id, name=f"{names[i % len(names)]} (2022)",
+                        price=_money(_BASE_PRICE[mp.currency] * Decimal(1 + i % 3), mp.decimals),
+                        open_date=datetime(2022, 3, 1, tzinfo=UTC) + timedelta(days=rng.randrange(200)),
+                        fulfillment="AFN" if i % 4 < 2 else "MFN")
+                for i in range(max(2, self.sku_count // 6))]
+
+    def inactive_listings(self, marketplace_id: str) -> list[Listing]:
+        return self._retired_listings(marketplace_id, 0)
+
+    def cancelled_listings(self, marketplace_id: str) -> list[Listing]:
+        return self._retired_listings(marketplace_id, 1)
+
+    def _retired_listings(self, marketplace_id: str, parity: int) -> list[Listing]:
+        region = MARKETPLACES[marketplace_id].region.upper()
+        return [Listing(p, f"{p.open_date:%m%d}{self.seed % 100:02d}9{n:04d}", None if p.fulfillment == "AFN" else 0,
+                        f"AMAZON_{region}" if p.fulfillment == "AFN" else "DEFAULT")
+                for n, p in enumerate(self.retired_products(marketplace_id)) if n % 2 == parity]
+
+    def retired_inventory(self, marketplace_id: str, as_of: date) -> list[InventoryRecord]:
+        """FBA units of retired products: stranded under inactive listings, none under cancelled ones."""
+        out = []
+        for n, p in enumerate(self.retired_products(marketplace_id)):
+            if p.fulfillment != "AFN":
+                continue
+            rng = random.Random(f"{self.seed}:retired-inv:{marketplace_id}:{p.sku}:{as_of.isoformat()}")
+            inactive = n % 2 == 0
+            out.append(InventoryRecord(p, fulfillable=rng.randrange(5, 60) if inactive else 0,
+                                       unsellable=rng.randrange(0, 4) if inactive else 0, reserved=0,
+                                       inbound_working=0, inbound_shipped=0, inbound_receiving=0, researching=0,
+                                       fc_transfer=0, afn_listing_exists=inactive))
+        return out
+
+    def listing_issues(self, marketplace_id: str) -> list[ListingIssue]:
+        """Active listings Amazon suppressed from search (every sixth product), with the missing attribute."""
+        attributes = ("brand", "item_type_keyword", "color")
+        return [ListingIssue(p, "Search Suppressed", "Missing info", (p.open_date + timedelta(days=30 + n)).date(),
+                             f"'[{attributes[n % 3]}]' is required but not supplied.")
+                for n, p in enumerate(self.products(marketplace_id)) if n % 6 == 2]
+
+    # ---- Date Range transactions ------------------------------------------------------------
+    def settlement_period(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The settlement period (14 days from SETTLEMENT_EPOCH) holding ``moment``."""
+        n = (moment.astimezone(UTC).date() - SETTLEMENT_EPOCH).days // SETTLEMENT_DAYS
+        start = datetime.combine(SETTLEMENT_EPOCH + timedelta(days=SETTLEMENT_DAYS * n), time(), UTC)
+        return start, start + timedelta(days=SETTLEMENT_DAYS)
+
+    def transactions(self, marketplace_id: str, start: datetime, end: datetime) -> Iterator[Transaction]:
+        """Settlement movements posted in ``[start, end)``, one per order item and kind (Order, Refund), in
+        settlement order: the Date Range report's rows, which add up to the settlements' amounts."""
+        mp = MARKETPLACES[marketplace_id]
+        items = {i.order_item_id: i for d in _days(start - timedelta(days=30), end)
+                 for i in self.order_items(marketplace_id, d)}
+        zero = _money(0, mp.decimals)
+        period_start, _ = self.settlement_period(start)
+        while period_start < end:
+            period_end = period_start + timedelta(days=SETTLEMENT_DAYS)
+            sid = self.settlement_id(marketplace_id, period_start)
+            lines = (line for line in self._settlement_movements(marketplace_id, sid, period_start, period_end)
+                     if start <= line.posted < end)
+            for _, group in itertools.groupby(lines, key=lambda x: (x.transaction_type, x.order_item_code,
+                                                                    x.adjustment_id, x.posted)):
+                group = list(group)
+                first, item = group[0], items[group[0].order_item_code]
+                amounts = {(g.amount_type, g.amount_description): g.amount or zero for g in group}
+                yield Transaction(
+                    posted=first.posted, settlement_id=sid, type=first.transaction_type, order_id=first.order_id,
+                    sku=first.sku, description=item.product_name, quantity=first.quantity,
+                    marketplace=mp.sales_channel.lower(),
+                    fulfillment="Amazon" if first.fulfillment_id == "AFN" else "Seller", city=item.ship_city,
+                    state=item.ship_state, postal=item.ship_postal_code,
+                    product_sales=amounts.get(("ItemPrice", "Principal"), zero),
+                    product_sales_tax=amounts.get(("ItemPrice", "Tax"), zero),
+                    shipping_credits=amounts.get(("ItemPrice", "Shipping"), zero),
+                    selling_fees=amounts.get(("ItemFees", "Commission"), zero),
+                    fba_fees=amounts.get(("ItemFees", "FBAPerUnitFulfillmentFee"), zero), zero=zero)
+            period_start = period_end
+
 def _deal_numbers(start_from: datetime, start_to: datetime, every: int) -> range:
     """Numbers of the deals (one every ``every`` days from DEALS_EPOCH) that may start in the range."""
     first = max(0, (start_from.date() - DEALS_EPOCH).days // every)
     return range(first, max(first, (start_to.date() - DEALS_EPOCH).days // every + 1))
+
+
+def _next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def window_days(start: datetime, end: datetime) -> list[date]:

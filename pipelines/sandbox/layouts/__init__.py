@@ -15,7 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelines.sandbox.layouts import finance, fulfillment, inventory, listings, orders, sales_traffic
+from pipelines.sandbox.layouts import (
+    feedback,
+    fees,
+    finance,
+    fulfillment,
+    inventory,
+    inventory_more,
+    listings,
+    listings_more,
+    orders,
+    orders_more,
+    planning,
+    removals,
+    restricted,
+    retired,
+    returns,
+    sales_traffic,
+    transactions,
+)
 from pipelines.sandbox.layouts.model import FlatLayout, JsonLayout, Layout
 
 __all__ = ["LAYOUTS", "REQUESTABLE", "SUPPORTED", "FlatLayout", "JsonLayout", "Layout", "layout", "register"]
@@ -54,5 +72,9 @@ SUPPORTED = LAYOUTS.keys()  # live: every report type served (listed, requested 
 REQUESTABLE = _Requestable()
 
 for _family in (orders, listings, inventory, fulfillment, finance, sales_traffic):
+    for _layout in _family.LAYOUTS:
+        register(_layout)
+for _family in (returns, fees, planning, inventory_more, removals, listings_more, orders_more, feedback, restricted,
+                transactions, retired):
     for _layout in _family.LAYOUTS:
         register(_layout)
