@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 from pipelines.sandbox.formats import DATE_RANGE_TIME, LOCALE_DECIMAL, write_csv_gz
 from pipelines.sandbox.layouts.kinds import ReportLayout, Variant
@@ -137,9 +137,9 @@ class CsvLayout(ReportLayout):
         return Rendered(count, f"text/csv; charset={mp.charset}")
 
 
-def transactions(req: RowRequest) -> list[Transaction]:
-    """The movements of the generated report's period (its start and end)."""
-    return list(req.seller.transactions(req.marketplace_id, req.start, req.end))
+def transactions(req: RowRequest) -> Iterator[Transaction]:
+    """The movements of the generated report's period (its start and end), streamed."""
+    return req.seller.transactions(req.marketplace_id, req.start, req.end)
 
 
 # "Two 2026 US parsers add two trailing columns" (§25); not served here.
