@@ -235,7 +235,7 @@ class RowRequest:
     marketplace_id: str
     start: datetime
     end: datetime
-    now: datetime
+    now: datetime | None  # None: the seller's final figures
     on: str | None = None  # entity field the window filters on (the window column's field)
     options: Mapping[str, str] = field(default_factory=dict)
 
@@ -394,7 +394,7 @@ class FlatLayout(Layout):
         return meaning.field  # type: ignore[attr-defined]
 
     def entities(self, seller: SyntheticSeller, marketplace_id: str, start: datetime, end: datetime,
-                 now: datetime, options: Mapping[str, str] | None = None) -> Iterable[Any]:
+                 now: datetime | None, options: Mapping[str, str] | None = None) -> Iterable[Any]:
         """The rows' entities for the half-open window ``[start, end)`` (snapshots: as of ``now``)."""
         return self.rows(RowRequest(seller, marketplace_id, start, end, now, self._on(), options or {}))
 
