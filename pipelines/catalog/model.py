@@ -253,6 +253,10 @@ class ReportEntry:
         missing = [n for n in self.inherited if n not in names] if self.children else []
         if missing:
             raise ValueError(f"{self.name}: key or cursor columns {missing} are not columns of the entry")
+        if self.cursor and not self.cursor.startswith("_"):  # a window replaces a top-level table on its own cursor
+            lacking = [c.array for c in self.children if c.top_level and self.cursor not in {x.name for x in c.columns}]
+            if lacking:
+                raise ValueError(f"{self.name}: top-level tables {lacking} have no cursor column {self.cursor!r}")
 
     @property
     def table(self) -> str:

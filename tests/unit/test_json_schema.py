@@ -61,6 +61,12 @@ def test_top_level_arrays_and_kind_overrides():
                    report_type="X", name="x", description="x")
 
 
+def test_a_top_level_table_without_the_cursor_is_refused():
+    with pytest.raises(ValueError, match=r"x: top-level tables \['salesAggregate'\] have no cursor column 'asin'"):
+        json_entry("vendorSalesReport.json", "salesByAsin", also=("salesAggregate",), cursor="asin",
+                   report_type="X", name="x", description="x")
+
+
 def test_unknown_records_and_a_definition_with_arrays_are_refused():
     with pytest.raises(ValueError, match="has no top-level property 'dataByAsn'; it has: reportSpecification, dataByAsin"):
         records_shape("sellingPartnerRepeatPurchaseReport.json", "dataByAsn")
