@@ -5,11 +5,12 @@ from pipelines.catalog.model import Column, ReportEntry, cols
 
 # Fee parts the NA file writes as '--' where they do not apply land as NULL (decimal_na).
 _FEE_PREVIEW = cols(
-    # The NA production header (31 columns), then what only the documented/EU header has.
-    "sku fnsku asin amazon-store product-name product-group brand fulfilled-by your-price:decimal "
-    "sales-price:decimal longest-side:decimal median-side:decimal shortest-side:decimal "
+    # The NA production header (31 columns) and the documented/EU one (29), merged in both orders.
+    "sku fnsku asin amazon-store product-name product-group brand fulfilled-by has-local-inventory "
+    "your-price:decimal sales-price:decimal longest-side:decimal median-side:decimal shortest-side:decimal "
     "length-and-girth:decimal unit-of-dimension item-package-weight:decimal unit-of-weight "
-    "product-size-tier currency estimated-fee-total:decimal estimated-referral-fee-per-unit:decimal "
+    "product-size-tier product-size-weight-band currency estimated-fee-total:decimal "
+    "estimated-referral-fee-per-unit:decimal "
     "estimated-variable-closing-fee:decimal estimated-order-handling-fee-per-order:decimal_na "
     "estimated-pick-pack-fee-per-unit:decimal_na estimated-weight-handling-fee-per-unit:decimal_na "
     "expected-fulfillment-fee-per-unit:decimal_na",
@@ -19,7 +20,7 @@ _FEE_PREVIEW = cols(
     "estimated-future-pick-pack-fee-per-unit:decimal_na "
     "estimated-future-weight-handling-fee-per-unit:decimal_na "
     "expected-future-fulfillment-fee-per-unit:decimal_na "
-    "has-local-inventory product-size-weight-band expected-domestic-fulfilment-fee-per-unit:decimal_na "
+    "expected-domestic-fulfilment-fee-per-unit:decimal_na "
     "expected-efn-fulfilment-fee-per-unit-uk:decimal_na expected-efn-fulfilment-fee-per-unit-de:decimal_na "
     "expected-efn-fulfilment-fee-per-unit-fr:decimal_na expected-efn-fulfilment-fee-per-unit-it:decimal_na "
     "expected-efn-fulfilment-fee-per-unit-es:decimal_na expected-efn-fulfilment-fee-per-unit-se:decimal_na"
@@ -49,12 +50,12 @@ ENTRIES: tuple[ReportEntry, ...] = (
             # Headers use underscores; production files also use hyphens, which land the same.
             "asin fnsku product_name fulfillment_center country_code longest_side:decimal "
             "median_side:decimal shortest_side:decimal measurement_units weight:decimal weight_units "
-            "item_volume:decimal volume_units product_size_tier average_quantity_on_hand:decimal "
-            "average_quantity_pending_removal:decimal estimated_total_item_volume:decimal "
+            "item_volume:measure volume_units product_size_tier average_quantity_on_hand:measure "
+            "average_quantity_pending_removal:measure estimated_total_item_volume:measure "
             "month_of_charge:month storage_rate:decimal currency estimated_monthly_storage_fee:decimal "
             "dangerous_goods_storage_type eligible_for_inventory_discount qualifies_for_inventory_discount "
             "total_incentive_fee_amount:decimal breakdown_incentive_fee_amount "
-            "average_quantity_customer_orders:decimal base_rate:decimal storage_utilization_ratio:decimal "
+            "average_quantity_customer_orders:decimal base_rate:decimal storage_utilization_ratio:measure "
             "storage_utilization_ratio_units utilization_surcharge_rate:decimal"
         ),
         period="MONTH",
@@ -69,7 +70,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Monthly long-term storage fee charges per SKU, by snapshot (charge) date. "
                     "Often CANCELLED since Amazon moved aged inventory to the aged inventory surcharge.",
         columns=cols(
-            "snapshot-date:timestamptz sku fnsku asin product-name condition per-unit-volume:decimal "
+            "snapshot-date:timestamptz sku fnsku asin product-name condition per-unit-volume:measure "
             "currency volume-unit country qty-charged:int amount-charged:decimal surcharge-age-tier "
             "rate-surcharge:decimal "
             # the 2023 header (until Amazon reworked these fees)
@@ -90,8 +91,8 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Storage-limit overage fees per storage type, by charge date (monthly). "
                     "CANCELLED when there were no charges.",
         columns=cols(
-            "charged_date:timestamp_lenient country_code storage_type charge_rate:decimal "
-            "storage_usage_volume:decimal storage_limit_volume:decimal overage_volume:decimal "
+            "charged_date:date_lenient country_code storage_type charge_rate:decimal "
+            "storage_usage_volume:measure storage_limit_volume:measure overage_volume:measure "
             "volume_unit charged_fee_amount:decimal currency_code"
         ),
         period="MONTH",

@@ -1,28 +1,39 @@
 """Money Amazon pays or owes: reimbursements, settlements and Date Range transactions."""
 from pipelines.catalog.model import Column, ReportEntry, cols
 
-# The German Date Range header (the notes name its first and last columns; public parsers
-# agree on the rest) and the UK spellings land in the US columns.
-_DATE_RANGE_LOCALIZED = tuple(Column(header, kind, alias=alias) for header, alias, kind in (
-    ("Datum/Uhrzeit", "date_time", "timestamp_localized"), ("Abrechnungsnummer", "settlement_id", "text"),
-    ("Typ", "type", "text"), ("Bestellnummer", "order_id", "text"), ("Beschreibung", "description", "text"),
-    ("Menge", "quantity", "int"), ("Versand", "fulfillment", "text"), ("Ort der Bestellung", "order_city", "text"),
-    ("Bundesland", "order_state", "text"), ("Postleitzahl", "order_postal", "text"),
-    ("Steuererhebungsmodell", "tax_collection_model", "text"), ("Umsätze", "product_sales", "decimal"),
-    ("Produktumsatzsteuer", "product_sales_tax", "decimal"),
-    ("Gutschrift für Versandkosten", "shipping_credits", "decimal"),
-    ("Steuer auf Versandgutschrift", "shipping_credits_tax", "decimal"),
-    ("Gutschrift für Geschenkverpackung", "gift_wrap_credits", "decimal"),
-    ("Steuer auf Geschenkverpackungsgutschriften", "giftwrap_credits_tax", "decimal"),
-    ("Rabatte aus Werbeaktionen", "promotional_rebates", "decimal"),
-    ("Steuer auf Aktionsrabatte", "promotional_rebates_tax", "decimal"),
-    ("Einbehaltene Steuer auf Marketplace", "marketplace_withheld_tax", "decimal"),
-    ("Verkaufsgebühren", "selling_fees", "decimal"), ("Gebühren zu Versand durch Amazon", "fba_fees", "decimal"),
-    ("Andere Transaktionsgebühren", "other_transaction_fees", "decimal"), ("Andere", "other", "decimal"),
-    ("Gesamt", "total", "decimal"), ("Transaktionsstatus", "transaction_status", "text"),
-    ("Freigabedatum der Transaktion", "transaction_release_date", "timestamp_lenient"),
-    ("fulfilment", "fulfillment", "text"), ("postage credits", "shipping_credits", "decimal"),
-))
+
+def _spelled(header: str, kind: str = "text", *localized: str) -> tuple[Column, ...]:
+    """A Date Range column and its localized headers (German, UK), landing in one column."""
+    first = Column(header, kind)
+    return (first, *(Column(h, kind, alias=first.name) for h in localized))
+
+
+# The US header (30 columns, 2 more in 2026) with the German one (the notes name its first and
+# last columns; public parsers agree on the rest), each spelling beside the column it lands in.
+_DATE_RANGE_COLUMNS = (
+    *_spelled("date/time", "timestamp_localized", "Datum/Uhrzeit"),
+    *_spelled("settlement id", "text", "Abrechnungsnummer"),
+    *_spelled("type", "text", "Typ"), *_spelled("order id", "text", "Bestellnummer"), *_spelled("sku"),
+    *_spelled("description", "text", "Beschreibung"), *_spelled("quantity", "int", "Menge"), *_spelled("marketplace"),
+    *_spelled("account type"), *_spelled("fulfillment", "text", "Versand", "fulfilment"),
+    *_spelled("order city", "text", "Ort der Bestellung"), *_spelled("order state", "text", "Bundesland"),
+    *_spelled("order postal", "text", "Postleitzahl"),
+    *_spelled("tax collection model", "text", "Steuererhebungsmodell"),
+    *_spelled("product sales", "decimal", "Umsätze"), *_spelled("product sales tax", "decimal", "Produktumsatzsteuer"),
+    *_spelled("shipping credits", "decimal", "Gutschrift für Versandkosten", "postage credits"),
+    *_spelled("shipping credits tax", "decimal", "Steuer auf Versandgutschrift"),
+    *_spelled("gift wrap credits", "decimal", "Gutschrift für Geschenkverpackung"),
+    *_spelled("giftwrap credits tax", "decimal", "Steuer auf Geschenkverpackungsgutschriften"),
+    *_spelled("Regulatory Fee", "decimal"), *_spelled("Tax On Regulatory Fee", "decimal"),
+    *_spelled("promotional rebates", "decimal", "Rabatte aus Werbeaktionen"),
+    *_spelled("promotional rebates tax", "decimal", "Steuer auf Aktionsrabatte"),
+    *_spelled("marketplace withheld tax", "decimal", "Einbehaltene Steuer auf Marketplace"),
+    *_spelled("selling fees", "decimal", "Verkaufsgebühren"),
+    *_spelled("fba fees", "decimal", "Gebühren zu Versand durch Amazon"),
+    *_spelled("other transaction fees", "decimal", "Andere Transaktionsgebühren"),
+    *_spelled("other", "decimal", "Andere"), *_spelled("total", "decimal", "Gesamt"),
+    *_spelled("transaction status"), *_spelled("transaction release date", "timestamp_lenient"),  # 2026
+)
 
 ENTRIES: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -67,22 +78,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Date Range transaction reports (CSV, seven lines of notes before the header) that "
                     "you generate in Seller Central; Amazon refuses createReport for them, so the "
                     "pipeline lists them with getReports and lands each new one.",
-        columns=cols(
-            Column("date/time", "timestamp_localized"), Column("settlement id"), "type", Column("order id"),
-            "sku description quantity:int marketplace", Column("account type"), "fulfillment",
-            Column("order city"), Column("order state"), Column("order postal"),
-            Column("tax collection model"), Column("product sales", "decimal"),
-            Column("product sales tax", "decimal"), Column("shipping credits", "decimal"),
-            Column("shipping credits tax", "decimal"), Column("gift wrap credits", "decimal"),
-            Column("giftwrap credits tax", "decimal"), Column("Regulatory Fee", "decimal"),
-            Column("Tax On Regulatory Fee", "decimal"), Column("promotional rebates", "decimal"),
-            Column("promotional rebates tax", "decimal"), Column("marketplace withheld tax", "decimal"),
-            Column("selling fees", "decimal"), Column("fba fees", "decimal"),
-            Column("other transaction fees", "decimal"), Column("other", "decimal"),
-            Column("total", "decimal"),
-            Column("transaction status"), Column("transaction release date", "timestamp_lenient"),  # 2026
-            *_DATE_RANGE_LOCALIZED,
-        ),
+        columns=_DATE_RANGE_COLUMNS,
         format="csv",
         preamble_lines=7,
         requested=False,

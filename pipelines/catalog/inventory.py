@@ -7,7 +7,7 @@ _MYI_COLUMNS = cols(
     "sku fnsku asin product-name condition your-price:decimal mfn-listing-exists:bool "
     "mfn-fulfillable-quantity:int afn-listing-exists:bool afn-warehouse-quantity:int "
     "afn-fulfillable-quantity:int afn-unsellable-quantity:int afn-reserved-quantity:int "
-    "afn-total-quantity:int per-unit-volume:decimal afn-inbound-working-quantity:int "
+    "afn-total-quantity:int per-unit-volume:measure afn-inbound-working-quantity:int "
     "afn-inbound-shipped-quantity:int afn-inbound-receiving-quantity:int "
     "afn-researching-quantity:int afn-reserved-future-supply:int afn-future-supply-buyable:int "
     "afn-fc-transfer-quantity:int afn-onhand-buyable-quantity:int store "

@@ -33,6 +33,7 @@ timestamp_localized ``Jun 26, 2023 11:53:30 PM PDT``;          TIMESTAMPTZ
 decimal_na         ``10.16``; ``--`` (does not apply: NULL)    DECIMAL(18,4)
 int_capped         ``12``; ``365+`` (a cap: 365)               BIGINT
 hashed             personal data: its SHA-256, hex             VARCHAR
+measure            ``0.000192`` (volumes, ratios: 8 places)    DECIMAL(18,8)
 =================  ==========================================  ==============
 
 Several columns may land in one: a localized header is declared as another

@@ -17,8 +17,8 @@ ENTRIES: tuple[ReportEntry, ...] = (
             "lowest-price-new-plus-shipping:decimal lowest-price-used:decimal recommended-action "
             "healthy-inventory-level:int recommended-sales-price:decimal recommended-sale-duration-days:int "
             "recommended-removal-quantity:int estimated-cost-savings-of-recommended-actions:decimal "
-            "sell-through:decimal item-volume:decimal volume-unit-measurement storage-type "
-            "storage-volume:decimal marketplace product-group sales-rank:int days-of-supply:int "
+            "sell-through:decimal item-volume:measure volume-unit-measurement storage-type "
+            "storage-volume:measure marketplace product-group sales-rank:int days-of-supply:int "
             "estimated-excess-quantity:int weeks-of-cover-t30:decimal weeks-of-cover-t90:decimal "
             "featuredoffer-price:decimal sales-shipped-last-7-days:decimal sales-shipped-last-30-days:decimal "
             "sales-shipped-last-60-days:decimal sales-shipped-last-90-days:decimal inv-age-0-to-30-days:int "
@@ -54,7 +54,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
                    alias="total_days_of_supply"),
             Column("Days of Supply at Amazon Fulfillment Network", "int_capped"), "Alert",
             Column("Recommended replenishment qty", "int"),
-            Column("Recommended ship date"),  # 'none', or a date in a form nobody confirmed
+            Column("Recommended ship date", "date_lenient"),  # 'none' (NULL), or a date in an unconfirmed form
             Column("Recommended action"), Column("Unit storage size"),  # '0.1736 ft3'
         ),
         windowed=False,

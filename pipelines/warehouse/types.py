@@ -23,8 +23,10 @@ Kinds for the forms Amazon's flat files write (values as DuckDB lands them):
 '2023-06-27 06:53:30+00:00'
 >>> [str(land(v, "timestamp_lenient")) for v in ("2023-07-18T22:54:07Z", "18-Jul-2023", "2021-08-15 20:35:17 PDT")]
 ['2023-07-18 22:54:07+00:00', '2023-07-18 00:00:00+00:00', '2021-08-16 03:35:17+00:00']
->>> land("--", "decimal_na"), land("10.16", "decimal_na"), land("365+", "int_capped")
-(None, Decimal('10.1600'), 365)
+>>> land("--", "decimal_na"), land("10.16", "decimal_na"), land("365+", "int_capped"), land("0.000192", "measure")
+(None, Decimal('10.1600'), 365, Decimal('0.00019200'))
+>>> land("11/25/2026", "date_lenient"), land("none", "date_lenient")
+(datetime.date(2026, 11, 25), None)
 >>> import hashlib; land("buyer@example.com", "hashed") == hashlib.sha256(b"buyer@example.com").hexdigest()
 True
 """
@@ -57,6 +59,7 @@ KIND_TYPES: dict[str, str] = {
     "decimal_na": "DECIMAL(18,4)",
     "int_capped": "BIGINT",
     "hashed": "VARCHAR",
+    "measure": "DECIMAL(18,8)",
 }
 
 # Dates written with one strptime format (or a list of them, tried in order).
@@ -189,10 +192,12 @@ def convert_sql(expr: str, kind: str, *, strict: bool = True) -> str:
         raise ValueError("kind 'date_local_short' depends on the marketplace: resolve it with for_marketplace()")
     if kind == "timestamp_localized":
         return f"{strptime}({_zone_as_offset_sql(v)}, {_LOCALIZED_FORMATS})"
-    if kind == "timestamp_lenient":
-        return f"{strptime}({_zone_as_offset_sql(v)}, {_LENIENT_FORMATS})"
-    if kind == "date_lenient":
-        return f"CAST({strptime}({_zone_as_offset_sql(v)}, {_LENIENT_FORMATS}) AS DATE)"
+    if kind in ("timestamp_lenient", "date_lenient"):
+        v = f"CASE WHEN lower({v}) = 'none' THEN NULL ELSE {v} END"  # restock writes 'none' for no date
+        ts = f"{strptime}({_zone_as_offset_sql(v)}, {_LENIENT_FORMATS})"
+        return ts if kind == "timestamp_lenient" else f"CAST({ts} AS DATE)"
+    if kind == "measure":  # volumes and ratios: '0.000192' (cubic feet) needs more than 4 places
+        return f"{cast}(replace({v}, ',', '.') AS {t})"
     if kind == "decimal_na":  # the NA fee preview writes '--' where a fee does not apply
         return f"{cast}(replace(NULLIF({v}, '--'), ',', '.') AS {t})"
     if kind == "int_capped":  # restock days of supply: '365+' is the cap, landed as 365

@@ -279,7 +279,11 @@ def test_restock_caps_and_placeholders(wh, tmp_path):
     [got] = land(wh, tmp_path, "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT", [header, row], encoding="cp1252")
     assert (got["total_days_of_supply"], got["days_of_supply_at_amazon_fulfillment_network"], got["price"],
             got["total_units"], got["recommended_ship_date"], got["unit_storage_size"]) == \
-        (365, 365, Decimal("15.00"), 7, "none", "0.1736 ft3")
+        (365, 365, Decimal("15.00"), 7, None, "0.1736 ft3")
+    dated = row[:23] + ["12", "9", "low_stock", "24", "11/25/2026"] + row[28:]
+    [soon] = land(wh, tmp_path, "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT", [header, dated], report_id="R2")
+    assert (soon["total_days_of_supply"], soon["alert"], soon["recommended_replenishment_qty"],
+            soon["recommended_ship_date"]) == (12, "low_stock", 24, date(2026, 11, 25))
 
 
 def test_suppressed_listings_written_dates_and_quotes_in_text(wh, tmp_path):
@@ -332,10 +336,10 @@ def test_afn_inventory_mixed_case_headers(wh, tmp_path):
 
 @pytest.mark.parametrize("report,header,row,expected", [
     ("GET_FBA_STORAGE_FEE_CHARGES_DATA",
-     ["asin", "fnsku", "product_name", "fulfillment_center", "country_code", "month_of_charge", "storage_rate",
-      "currency", "estimated_monthly_storage_fee"],
-     ["B001", "X001", "Mug", "PHX7", "US", "2026-10", "0.78", "USD", "0.0351"],
-     {"month_of_charge": date(2026, 10, 1), "storage_rate": Decimal("0.78"),
+     ["asin", "fnsku", "product_name", "fulfillment_center", "country_code", "item_volume", "month_of_charge",
+      "storage_rate", "currency", "estimated_monthly_storage_fee"],
+     ["B001", "X001", "Mug", "PHX7", "US", "0.000192", "2026-10", "0.78", "USD", "0.0351"],
+     {"item_volume": Decimal("0.000192"), "month_of_charge": date(2026, 10, 1), "storage_rate": Decimal("0.78"),
       "estimated_monthly_storage_fee": Decimal("0.0351")}),
     ("GET_FBA_STORAGE_FEE_CHARGES_DATA",  # the hyphenated production spelling
      ["asin", "fnsku", "average-quantity-on-hand", "month-of-charge", "country-code"],

@@ -38,6 +38,8 @@ def convert(raw: str, kind: str, strict: bool = True):
     ("2026-10-31", "date_lenient", date(2026, 10, 31)), ("31-Oct-2026", "date_lenient", date(2026, 10, 31)),
     ("--", "decimal_na", None), ("10.16", "decimal_na", Decimal("10.16")), ("-3,22", "decimal_na", Decimal("-3.22")),
     ("365+", "int_capped", 365), ("12", "int_capped", 12),
+    ("0.000192", "measure", Decimal("0.000192")), ("0,5", "measure", Decimal("0.5")),
+    ("none", "date_lenient", None), ("None", "timestamp_lenient", None),
     ("a@b.example", "hashed", hashlib.sha256(b"a@b.example").hexdigest()),
     ("", "hashed", None), ("", "date_d_mon_y", None), ("", "timestamp_lenient", None), ("", "decimal_na", None),
 ])
