@@ -1,7 +1,6 @@
 """Reports with buyer data: off until an account opts in, fetched with a Restricted Data Token."""
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -62,21 +61,16 @@ def test_pii_assets_exist_only_once_an_account_opts_in(sandbox_env, monkeypatch)
                                                    "raw_unshipped_orders"}
 
 
-def test_a_restricted_document_needs_a_restricted_data_token(server, tmp_path, monkeypatch):
-    """The mechanism, on a report type the sandbox serves made restricted for the test:
-    without an RDT getReportDocument answers 403 and nothing lands; with one the rows land."""
-    from pipelines.sandbox import reports as sandbox_reports
-
-    monkeypatch.setattr(sandbox_reports, "RESTRICTED_REPORT_TYPES",
-                        sandbox_reports.RESTRICTED_REPORT_TYPES | {"GET_FBA_REIMBURSEMENTS_DATA"})
-    e = dataclasses.replace(entry("GET_FBA_REIMBURSEMENTS_DATA"), pii=True)
+def test_a_restricted_document_needs_a_restricted_data_token(server, tmp_path):
+    """Without an RDT getReportDocument answers 403 and nothing lands; with one the rows land."""
+    e = entry("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_INVOICING")
     client = SpApiClient(SpApiConfig(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
                                      refresh_token=SANDBOX_REFRESH_TOKEN, endpoint=server.url,
                                      lwa_endpoint=server.lwa_url, poll_initial=0.05, poll_max=0.2))
     wh = Warehouse(tmp_path / "wh.duckdb")
     target = Target(wh, "brand-a", "amazon", tmp_path)
     end = datetime.combine(LAST_DAY, datetime.min.time(), timezone.utc)
-    start = end - timedelta(days=20)
+    start = end - timedelta(days=3)
 
     with pytest.raises(SpApiError) as refused:
         sync_report_window(e, ReportsApi(client), target, [US], start, end)
@@ -85,6 +79,7 @@ def test_a_restricted_document_needs_a_restricted_data_token(server, tmp_path, m
 
     landed = sync_report_window(e, ReportsApi(client, restricted=True), target, [US], start, end)
     assert landed.rows > 0 and wh.row_count(e.table) == landed.rows
+    assert wh.query(f"SELECT count(*) FROM {e.table} WHERE buyer_name IS NULL OR ship_address_1 IS NULL") == [(0,)]
     calls = [(r["operation"], r["status"]) for r in server.request_log
              if r["operation"] in ("createRestrictedDataToken", "getReportDocument")]
     assert calls == [("getReportDocument", 403), ("createRestrictedDataToken", 200), ("getReportDocument", 200)]
@@ -109,24 +104,22 @@ def test_only_the_opted_in_account_is_ever_requested(two_accounts, tmp_path):
     with DagsterInstance.ephemeral() as instance:
         results = {
             name: materialize(list(defs.assets), resources=defs.resources, instance=instance, selection=[name],
-                              raise_on_error=False, tags=tags)
+                              tags=tags)
             for name, tags in (("raw_unshipped_orders", {}),
                                ("raw_amazon_fulfilled_shipments_invoicing",
                                 {RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)}))}
-    creates = [r for r in two_accounts.request_log
-               if r["operation"] == "createReport" and r["json"]["reportType"] in PII]
-    # One request per PII report, for brand-a's marketplace; brand-b (DE) never asked for.
+    log = two_accounts.request_log
+    creates = [r for r in log if r["operation"] == "createReport" and r["json"]["reportType"] in PII]
+    # One request per PII report, for brand-a's marketplace; brand-b (DE) is never asked for.
     assert sorted((r["json"]["reportType"], tuple(r["json"]["marketplaceIds"])) for r in creates) == \
         sorted((t, (US,)) for t in PII)
     wh = Warehouse(tmp_path / "amazon.duckdb")
-    for r in creates:
-        name, result = PII[r["json"]["reportType"]], results[PII[r["json"]["reportType"]]]
-        if r["status"] == 202:  # the sandbox serves this report type: it lands for brand-a only
-            assert result.success
-            meta = result.asset_materializations_for_node(name)[0].metadata
-            assert "brand-b" in meta["pii_skipped_accounts"].value
-            assert "brand-a" not in meta["pii_skipped_accounts"].value
-            if wh.exists(f"{name}"):
-                assert {a for (a,) in wh.query(f'SELECT DISTINCT _account FROM "{name}"')} <= {"brand-a"}
-        else:  # not served yet: only brand-a's request failed
-            assert not result.success
+    for name, result in results.items():
+        skipped = result.asset_materializations_for_node(name)[0].metadata["pii_skipped_accounts"].value
+        assert "brand-b" in skipped and "brand-a" not in skipped
+        assert wh.query(f'SELECT _account, _marketplace_id, count(*) > 0 FROM "{name}" GROUP BY ALL') == \
+            [("brand-a", US, True)]
+    # every document was fetched with a fresh Restricted Data Token, never with the LWA token
+    fetches = [r["operation"] for r in log if r["operation"] in ("createRestrictedDataToken", "getReportDocument")]
+    assert fetches == ["createRestrictedDataToken", "getReportDocument"] * len(PII)
+    assert all(r["status"] == 200 for r in log if r["operation"] == "getReportDocument")
