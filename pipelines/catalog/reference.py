@@ -55,7 +55,7 @@ def window_limit(e: ReportEntry) -> str:
             return "none (no window)"
         start = e.snapshot_start
         back = f"{start.days} days" if start.days >= 2 and not start.seconds else f"{start.total_seconds() / 3600:g} h"
-        return f"dataStartTime {back} back (window ignored)"
+        return f"requested with dataStartTime {back} back"
     if e.period == "DAY":
         return f"{e.max_window_days} day{'s' if e.max_window_days > 1 else ''} per request"
     unit = e.period.lower()

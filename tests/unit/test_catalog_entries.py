@@ -66,7 +66,7 @@ def test_the_page_has_one_summary_row_and_one_section_per_entry():
         assert page.count(f"### `{e.table}`\n") == 1
     fee = next(line for line in page.splitlines() if line.startswith("| `GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA`"))
     assert fee.endswith("| dated snapshot per run | `sku` | 0 | no | seller | "
-                        "dataStartTime 73 h back (window ignored) |")
+                        "requested with dataStartTime 73 h back |")
     returns = next(line for line in page.splitlines() if line.startswith("| `GET_FLAT_FILE_RETURNS_DATA_BY"))
     assert returns.endswith("| daily, by `return_request_date` | `order_id`, `amazon_rma_id`, `merchant_sku` | "
                             "7 | no | seller | 60 days per request |")
