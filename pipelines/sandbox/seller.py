@@ -385,7 +385,7 @@ _CARRIERS = {"US": "UPS", "DE": "DHL", "JP": "Yamato"}
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-180", "181-270", "271-330", "331-365", "365+")
 _AGE_WEIGHTS = (40, 22, 13, 10, 6, 4, 2, 3)
 REMOVAL_EPOCH = date(2024, 1, 3)
-REMOVAL_EVERY = 9  # days between two removal orders of a marketplace
+REMOVAL_EVERY = 2  # days between two removal orders of a marketplace
 _BUYER_NAMES = {"US": ["Jordan Smith", "Avery Johnson", "Casey Brown", "Riley Davis"],
                 "DE": ["Jonas Müller", "Lea Schäfer", "Lukas Weiß", "Anna Groß"],
                 "JP": ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲"]}
@@ -1219,7 +1219,7 @@ class SyntheticSeller:
                 + timedelta(seconds=rng.randrange(86400))
             if not start <= requested_at < end or (self.as_of is not None and requested_at > self.as_of):
                 continue
-            disposal = rng.random() < 0.4
+            disposal = rng.random() < 0.25
             completed = requested_at + timedelta(days=rng.randrange(4, 13), hours=rng.randrange(24))
             order_id = f"{'D' if disposal else 'R'}{mp.country}{self.seed % 100:02d}{n:06d}"
             for line, p in enumerate(rng.sample(afn, min(len(afn), 1 + (rng.random() < 0.3)))):
@@ -1268,7 +1268,7 @@ class SyntheticSeller:
 
     # ---- merchant-fulfilled returns, replacements, promotions ---------------------------------
     def merchant_returns(self, marketplace_id: str, purchase_day: date) -> list[MerchantReturn]:
-        """Returns of merchant-fulfilled items purchased on ``purchase_day`` (about 6%), as of ``self.as_of``."""
+        """Returns of merchant-fulfilled items purchased on ``purchase_day`` (about 8%), as of ``self.as_of``."""
         mp = MARKETPLACES[marketplace_id]
         q = CENT if mp.decimals else Decimal(1)
         out = []
@@ -1276,7 +1276,7 @@ class SyntheticSeller:
             if item.fulfillment_channel != "Merchant" or not item.shipped:
                 continue
             rng = random.Random(f"{self.seed}:mfn-return:{item.order_item_id}:{marketplace_id}")
-            if rng.random() >= 0.06:
+            if rng.random() >= 0.08:
                 continue
             requested = item.purchase_date + timedelta(days=rng.randrange(4, 25), seconds=rng.randrange(86400))
             if self.as_of is not None and requested > self.as_of:
@@ -1306,12 +1306,12 @@ class SyntheticSeller:
         return sorted(found, key=lambda r: r.requested_at)
 
     def replacements_between(self, marketplace_id: str, start: datetime, end: datetime) -> list[Replacement]:
-        """Replacement units shipped in ``[start, end)`` for about 2% of FBA shipments, 3-9 days later."""
+        """Replacement units shipped in ``[start, end)`` for about 3% of FBA shipments, 3-9 days later."""
         mp = MARKETPLACES[marketplace_id]
         out = []
         for s in self.shipments_between(marketplace_id, start - timedelta(days=10), end):
             rng = random.Random(f"{self.seed}:replacement:{s.shipment_item_id}")
-            if rng.random() >= 0.02:
+            if rng.random() >= 0.03:
                 continue
             shipped = s.shipment_date + timedelta(days=rng.randrange(3, 10), seconds=rng.randrange(86400))
             if not start <= shipped < end:

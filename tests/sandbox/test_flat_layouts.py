@@ -718,7 +718,8 @@ def test_removals_returns_replacements_promotions_and_feedback_follow_orders_and
     for r in promotions:
         shipped = next(s for s in shipments.values() if s["shipment-item-id"] == r["shipment-item-id"])
         p = running[r["item-promotion-id"]]
-        assert p.kind in ("BEST_DEAL", "LIGHTNING_DEAL") and p.start <= shipped["purchase-date"] < p.end
+        assert orders[(r["amazon-order-id"], shipped["sku"])]["asin"] in p.asins
+        assert p.start <= shipped["purchase-date"] < p.end
         assert r["item-promotion-discount"] == (shipped["item-price"] * p.discount_percent / 100).quantize(
             Decimal("0.01"))
     feedback = _rows("GET_SELLER_FEEDBACK_DATA", US, start, end)

@@ -5,13 +5,12 @@ columns, Airbyte's fixture; the All Orders values of part 1 §1) and §19
 (GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA, 9 columns; the fixture's
 ``shipment-date currency`` is two columns).
 
-A promotion row is an Amazon-fulfilled shipment of an item bought while a seller promotion
-(Best Deal, Lightning Deal) of its ASIN ran: the same units the promotion performance report
-counts, the discount being the promotion's percentage of the item price.
+A promotion row is an Amazon-fulfilled shipment of an item bought while a promotion of its
+ASIN ran (``SyntheticSeller.promotions``; the promotion performance report counts the Best
+Deal and Lightning Deal ones), the discount being the promotion's percentage of the item price.
 """
 from __future__ import annotations
 
-from pipelines.sandbox.deals import SELLER_PROMOTIONS
 from pipelines.sandbox.formats import ISO_OFFSET
 from pipelines.sandbox.layouts import orders
 from pipelines.sandbox.layouts.kinds import pick
@@ -57,7 +56,7 @@ def promoted_shipments(req: RowRequest) -> list[PromotedShipment]:
     req.expect_window("shipment.shipment_date")
     if MARKETPLACES[req.marketplace_id].region != "na":
         return []
-    return req.seller.promoted_shipments(req.marketplace_id, req.start, req.end, SELLER_PROMOTIONS)
+    return req.seller.promoted_shipments(req.marketplace_id, req.start, req.end)
 
 
 LAYOUTS = (
