@@ -19,7 +19,7 @@ import time
 import traceback
 from datetime import date, timedelta
 
-from pipelines.config import CREDENTIAL_VARS, Settings
+from pipelines.config import CREDENTIAL_VARS, PII_VAR, Settings
 from pipelines.spapi.errors import ConfigError
 from pipelines.warehouse import Warehouse, publish_path
 
@@ -36,12 +36,17 @@ SANDBOX_BANNER = """\
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def run_sync(days: int, end: date | None = None, debug: bool = False) -> tuple[dict[str, int], list[str]]:
+def run_sync(days: int, end: date | None = None, debug: bool = False, models: bool = True,
+             options: dict[str, str] | None = None,
+             only_with_options: bool = False) -> tuple[dict[str, int], list[str]]:
     """Materialize every source for the last ``days`` days (ending yesterday), then
-    every model. Returns the row count of each landed table and the failed checks."""
+    (with ``models``) every model. Returns the row count of each landed table and
+    the failed checks. ``options``: report options for the reports that need the
+    user's (e.g. ``asin``); those reports are left out without them, and are the
+    only ones run with ``only_with_options``."""
     from dagster import AssetSelection, DagsterInstance
 
-    from assets.schedules import range_runs
+    from assets.schedules import range_runs, source_key
     from pipelines.definitions import build_definitions
     from pipelines.resources import client_config
 
@@ -56,34 +61,94 @@ def run_sync(days: int, end: date | None = None, debug: bool = False) -> tuple[d
     first = max(last - timedelta(days=days - 1), settings.start_date)
     assets = list(defs.assets)
     resources = defs.resources
-    partitioned = [a for a in assets if a.partitions_def is not None]
-    models = [a for a in assets if "models" in a.group_names_by_key.values()]
-    unpartitioned_sources = [a for a in assets if a.partitions_def is None and a not in models]
+    partitioned = [a for a in assets if a.partitions_def is not None
+                   and (not only_with_options or a.metadata_by_key[source_key(a)].get("required_report_options"))]
+    model_assets = [a for a in assets if "models" in a.group_names_by_key.values()]
+    unpartitioned_sources = [a for a in assets if a.partitions_def is None and a not in model_assets]
     with DagsterInstance.ephemeral() as instance:
         steps = [
-            *range_runs(partitioned, first, last),  # one run per period (days, weeks, ...)
-            ("snapshot and listed sources", unpartitioned_sources, {}),
-            ("models", models, {}),
+            *range_runs(partitioned, first, last, options),  # one run per period (days, weeks, ...)
+            *([] if only_with_options else [("snapshot and listed sources", unpartitioned_sources, {}, {})]),
+            *([("models", model_assets, {}, {})] if models else []),
         ]
         failed_checks = []
-        for label, selected, tags in steps:
+        for label, selected, tags, config in steps:
             t0 = time.monotonic()
             print(f"-> {label}: {len(selected)} assets", flush=True)
-            result = _materialize(assets, resources, instance, tags, AssetSelection.assets(*selected), debug)
+            result = _materialize(assets, resources, instance, tags, AssetSelection.assets(*selected), debug,
+                                  config)
             failed_checks += [f"{c.asset_key.to_user_string()}.{c.check_name} {dict((k, v.value) for k, v in c.metadata.items())}"
                               for c in result.get_asset_check_evaluations() if not c.passed]
             print(f"   done in {time.monotonic() - t0:.1f}s", flush=True)
     return landed_tables(settings), failed_checks
 
 
-def _materialize(assets, resources, instance, tags, selection, debug: bool):
+def run_demo(days: int, debug: bool = False) -> tuple[dict[str, int], list[str]]:
+    """Everything the sandbox serves: the seller account's reports (restricted ones
+    included: the demo opts in, its buyers are synthetic), then those that need
+    options of the user's (the seller's own ASINs), then the vendor account's."""
+    saved = os.environ.get(PII_VAR)
+    os.environ[PII_VAR] = "1"
+    try:
+        counts, checks = run_sync(days, debug=debug)
+        options = demo_report_options(Settings.from_env().warehouse_path)
+        print(f"-> reports that need options of yours, with the demo's: {options}", flush=True)
+        counts, more = run_sync(days, debug=debug, models=False, options=options, only_with_options=True)
+        checks += more
+    finally:
+        if saved is None:
+            os.environ.pop(PII_VAR, None)
+        else:
+            os.environ[PII_VAR] = saved
+    counts, vendor_checks = run_vendor_demo(days, debug)
+    return counts, checks + vendor_checks
+
+
+def demo_report_options(warehouse_path) -> dict[str, str]:
+    """Report options a user would choose, taken from what the demo landed: the
+    seller's first ASINs (Brand Analytics search query performance) and a product type."""
+    wh = Warehouse(warehouse_path)
+    asins = [r[0] for r in wh.query("SELECT DISTINCT asin1 FROM raw_merchant_listings_all "
+                                    "WHERE asin1 <> '' ORDER BY 1 LIMIT 3")]
+    return {"asin": " ".join(asins), "productType": "HOME"}
+
+
+# The demo's second account: a vendor in the US, served by its own embedded sandbox (``--vendor``).
+VENDOR_DEMO_ENV = {"SPAPI_ACCOUNT": "sandbox-vendor", "SPAPI_ACCOUNT_TYPE": "vendor",
+                   "SPAPI_MARKETPLACE_IDS": "ATVPDKIKX0DER"}
+
+
+def run_vendor_demo(days: int, debug: bool = False) -> tuple[dict[str, int], list[str]]:
+    """Land the vendor reports and datasets of a vendor sandbox account into the same
+    warehouse (rows carry ``_account = sandbox-vendor``). Models are left to the
+    seller run: they read seller tables, and rebuilding them from a vendor-only
+    definition would publish a BI copy without them."""
+    from pipelines.resources import stop_embedded_sandbox
+
+    print("-> vendor demo account (sandbox-vendor, US)", flush=True)
+    saved = {k: os.environ.get(k) for k in VENDOR_DEMO_ENV}
+    stop_embedded_sandbox()  # the seller's sandbox; the vendor gets its own
+    os.environ.update(VENDOR_DEMO_ENV)
+    try:
+        return run_sync(days, debug=debug, models=False)
+    finally:
+        stop_embedded_sandbox()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _materialize(assets, resources, instance, tags, selection, debug: bool, config: dict | None = None):
     """``dagster.materialize``, with Dagster's events printed one line each on stdout
     (no stack traces) unless ``debug``."""
     from dagster import Definitions, define_asset_job
 
     defs = Definitions(assets=assets, resources=resources, jobs=[define_asset_job("spapi_sync", selection=selection)],
                        loggers=None if debug else {"console": _one_line_console()})
-    return defs.resolve_job_def("spapi_sync").execute_in_process(run_config=QUIET, instance=instance, tags=tags)
+    return defs.resolve_job_def("spapi_sync").execute_in_process(run_config={**QUIET, **(config or {})},
+                                                                 instance=instance, tags=tags)
 
 
 def _one_line_console_logger(init_context) -> logging.Logger:
@@ -196,7 +261,10 @@ def _run(args: argparse.Namespace, debug: bool) -> int:
         raise ConfigError("demo runs on the local sandbox only; unset SPAPI_CLIENT_ID/SECRET/REFRESH_TOKEN "
                           "or use `spapi-sync sync`")
     t0 = time.monotonic()
-    counts, failed_checks = run_sync(args.days, debug=debug)
+    if args.command == "demo":
+        counts, failed_checks = run_demo(args.days, debug)
+    else:
+        counts, failed_checks = run_sync(args.days, debug=debug)
     print_tables(counts)
     empty = [n for n, c in counts.items() if c == 0]
     for failed in failed_checks:

@@ -128,7 +128,11 @@ def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, mark
     packed window (at most ``entry.max_window_days`` days, or whole periods), each
     window replaced atomically in the raw table. ``options``: the user's report options."""
     result = SyncResult(entry.table, target.account)
-    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in entry.windows(start, end)]
+    windows, too_old = entry.served(entry.windows(start, end), datetime.now(timezone.utc))
+    if too_old:
+        log.warning("%s: skipping %d window(s) from %s: Amazon serves only the last %s of this report",
+                    entry.report_type, len(too_old), too_old[0][0].date(), entry.history)
+    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in windows]
     requests = {job: entry.request(job[1], job[2], options, job[0]) for job in jobs}  # bad options fail first
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="report-") as tmp:
         def fetch(job) -> FetchedReport:

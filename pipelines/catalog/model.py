@@ -194,6 +194,8 @@ class ReportEntry:
       in; an account's other marketplaces are skipped. Empty: all.
     - ``delay_days``: days after a day ends before Amazon has its data (a
       request for a later day fails): a scheduled sync stops that far back.
+    - ``history``: how far back Amazon serves the data at all (a window that
+      starts earlier ends FATAL): such windows are skipped, and logged.
     - ``row_numbers``: fill ``_row_number`` (the row's position in its
       document) for reports with no line key (settlements). It costs speed:
       DuckDB then reads the file on one thread.
@@ -234,6 +236,7 @@ class ReportEntry:
     currency_option: str | None = None
     countries: tuple[str, ...] = ()
     delay_days: int = 0
+    history: timedelta | None = None
     pii: bool = False
     quoted: bool = False
     preamble_lines: int = 0
@@ -300,6 +303,22 @@ class ReportEntry:
         if self.period == "DAY":
             return list(pack(start, end, self.max_window_days))
         return list(period_windows(start, end, self.period, self.periods_per_request))
+
+    def served(self, windows: list[tuple[datetime, datetime]], now: datetime
+               ) -> tuple[list[tuple[datetime, datetime]], list[tuple[datetime, datetime]]]:
+        """``windows`` split into those Amazon still serves at ``now`` and those older
+        than its ``history`` (with an hour's margin for the time requests take).
+
+        >>> e = ReportEntry("T", "t", "", (), history=timedelta(hours=168), max_window_days=1)
+        >>> now = datetime(2025, 1, 10, 12, tzinfo=timezone.utc)
+        >>> kept, old = e.served(e.windows(now - timedelta(days=9), now - timedelta(hours=12)), now)
+        >>> [w[0].day for w in kept], [w[0].day for w in old]
+        ([4, 5, 6, 7, 8, 9], [1, 2, 3])
+        """
+        if self.history is None:
+            return list(windows), []
+        oldest = now - self.history + timedelta(hours=1)
+        return [w for w in windows if w[0] >= oldest], [w for w in windows if w[0] < oldest]
 
     def request(self, start: datetime, end: datetime, options: dict[str, str] | None = None,
                 marketplace_id: str | None = None) -> ReportRequest:

@@ -7,6 +7,8 @@ from the same request. They are requested by DAY; a request may span several
 days, at most 15 (the limit the reportType reference gives for DAY on the net
 pure product margin report). The real-time reports are hourly.
 """
+from datetime import timedelta
+
 from pipelines.catalog.json_schema import json_entry
 from pipelines.catalog.model import ReportEntry
 
@@ -93,6 +95,8 @@ ENTRIES: tuple[ReportEntry, ...] = (
         report_type="GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
         name="vendor_real_time_inventory",
         description="Highly available inventory per ASIN and hour.",
+        # "Start time can be up to 168 hours before the time of the request." (the report's schema)
+        history=timedelta(hours=168),
         **_HOURLY,
     ),
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG, daily_run_requests, source_key
+from assets.schedules import RANGE_END_TAG, RANGE_START_TAG, daily_run_requests, range_runs, source_key
 from pipelines.catalog import CATALOG
 from pipelines.periods import period_start
 from tests.e2e.conftest import LAST_DAY
@@ -105,3 +105,53 @@ def test_partly_set_credentials_name_the_missing_variables(monkeypatch):
         Settings.from_env({"SPAPI_CLIENT_ID": "x", "SPAPI_CLIENT_SECRET": "y"})
     with pytest.raises(ConfigError, match="SPAPI_REGION.*na, eu, fe"):
         Settings.from_env({"SPAPI_REGION": "us"})
+
+
+def test_sync_runs_group_periods_and_delays_and_take_the_latest_month(fixed_defs):
+    """``spapi-sync`` for the last 7 days: one run per period and publication delay;
+    a monthly report gets its latest whole month even when no month ended in those
+    days; reports needing the user's options run only with them, from run config."""
+    sources = [a for a in fixed_defs("seller").assets if a.partitions_def is not None]
+    last = date(2026, 11, 24)  # a Tuesday, mid-month
+    runs = {label: (sorted(source_key(a).to_user_string() for a in members), tags, config)
+            for label, members, tags, config in range_runs(sources, last - timedelta(days=6), last)}
+    day, month, week = (runs[f"windowed sources {s}"] for s in (
+        "2026-11-18..2026-11-24", "2026-10-01..2026-10-01 (MONTH periods)", "2026-11-15..2026-11-15 (WEEK periods)"))
+    assert set(runs) == {"windowed sources 2026-11-18..2026-11-24", "windowed sources 2026-10-01..2026-10-01 "
+                         "(MONTH periods)", "windowed sources 2026-11-15..2026-11-15 (WEEK periods)"}
+    assert "raw_fba_storage_fees" in month[0] and "raw_dk_economics_by_msku_month" in month[0]
+    assert "raw_brand_analytics_search_terms" in week[0]
+    assert "raw_brand_analytics_search_query_performance" not in week[0]
+    assert (day[1][RANGE_START_TAG], day[1][RANGE_END_TAG]) == ("2026-11-18", "2026-11-24")
+    assert day[2] == month[2] == week[2] == {}
+
+    with_options = {label: (members, config) for label, members, _, config in
+                    range_runs(sources, last - timedelta(days=6), last, {"asin": "B00X B00Y", "productType": "T"})}
+    week_members, week_config = with_options["windowed sources 2026-11-15..2026-11-15 (WEEK periods)"]
+    assert "raw_brand_analytics_search_query_performance" in [source_key(a).to_user_string() for a in week_members]
+    assert week_config == {"ops": {"raw_brand_analytics_search_query_performance": {
+        "config": {"report_options": {"asin": "B00X B00Y"}}}}}
+
+
+def test_late_published_reports_run_behind_by_their_delay(fixed_defs):
+    sources = [a for a in fixed_defs("vendor").assets if a.partitions_def is not None]
+    last = date(2026, 11, 24)
+    runs = {label: sorted(source_key(a).to_user_string() for a in members)
+            for label, members, _, _ in range_runs(sources, last - timedelta(days=6), last)}
+    behind = "windowed sources 2026-11-10..2026-11-16 (8 days behind: Amazon publishes them late)"
+    assert runs[behind] == ["raw_vendor_net_pure_product_margin"]
+    assert "raw_vendor_net_pure_product_margin" not in runs["windowed sources 2026-11-18..2026-11-24"]
+
+
+@pytest.fixture
+def fixed_defs(sandbox_env, monkeypatch):
+    """Definitions of a seller or vendor account whose partitions start on 2026-01-01."""
+    from pipelines.config import Settings
+    from pipelines.definitions import build_definitions
+
+    def build(account_type: str):
+        monkeypatch.setenv("SPAPI_ACCOUNT_TYPE", account_type)
+        monkeypatch.setenv("SPAPI_START_DATE", "2026-01-01")
+        return build_definitions(Settings.from_env())
+
+    return build
