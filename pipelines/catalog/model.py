@@ -18,7 +18,7 @@ timestamptz        ``2022-07-18T18:52:47+00:00``               TIMESTAMPTZ
 timestamp_utc      ``2025-01-14 03:00:00 UTC``                 TIMESTAMPTZ
 timestamp_tzname   ``2021-08-15 20:35:17 PDT``                 TIMESTAMPTZ
 date               ``2025-01-14``                              DATE
-date_mdy           ``11/21/2023``                              DATE
+date_mdy           ``11/21/2023``; ``11/2023`` (the 1st)       DATE
 month              ``2024-03`` (the first of the month)        DATE
 date_d_mon_y       ``15-Jun-2026``                             DATE
 date_mon_d_y       ``Jul 29, 2022``                            DATE
