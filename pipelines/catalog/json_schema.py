@@ -10,7 +10,9 @@ of scalars become one DuckDB list column. Leaf kinds come from the schema:
   number with a ``<name>CurrencyCode`` sibling;
 - ``string`` with ``format: date`` → date, ``format: date-time`` → timestamptz,
   any other string (enums included) → text;
-- ``$ref`` (local, chained) is followed wherever it appears.
+- ``$ref`` (local, chained) is followed wherever it appears;
+- a field an object ``required`` but does not define (``accountHealthRating.ahrStatus``)
+  is text, as the schema's examples write it.
 
 >>> shape = records_shape("promotionReport.json", "promotions")
 >>> [(c.source, c.kind) for c in shape.columns][4:6]
@@ -151,6 +153,9 @@ class _Walker:
             else:
                 is_money = (money and key == "amount") or f"{key}CurrencyCode" in props
                 columns.append(Column(path, self.kinds.get(at, self._leaf(prop, at, is_money))))
+        for key in obj.get("required", ()):
+            if key not in props:  # required but left undefined (account health's ahrStatus): its examples are text
+                columns.append(Column(prefix + key, self.kinds.get(f"{where}.{key}", "text")))
 
     def _leaf(self, prop: dict, where: str, money: bool) -> str:
         kind = _type(prop)

@@ -30,6 +30,9 @@ ENTRIES: tuple[ReportEntry, ...] = (
     ),
     json_entry(
         "b2bProductOpportunitiesNotYetOnAmazonReport-2020-11-19.json", "recommendations",
+        # "The date the product may not be on Amazon ...": a string without format, written
+        # "2020-11-14 00:00:00" in the schema's example.
+        kinds={"recommendations.initialB2bBuyerRequestedDate": "date"},
         report_type="GET_B2B_PRODUCT_OPPORTUNITIES_NOT_YET_ON_AMAZON",
         name="b2b_product_opportunities_not_yet_on_amazon",
         description="Products B2B buyers ask for that are not yet on Amazon (refreshed weekly by Amazon).",

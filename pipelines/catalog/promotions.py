@@ -9,6 +9,9 @@ from pipelines.catalog.json_schema import json_entry
 from pipelines.catalog.model import ReportEntry
 
 _COMMON = dict(group="promotions", lookback_days=30, max_window_days=30)
+# Coupon amounts are numbers the schemas describe as "Currency value." (in the record's
+# currencyCode, or the marketplace's): money, landed as decimal.
+_COUPON_AMOUNTS = ("budget", "totalDiscount", "budgetSpent", "budgetRemaining")
 
 ENTRIES: tuple[ReportEntry, ...] = (
     json_entry(
@@ -18,6 +21,7 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Seller coupons started in the window: budget, clips, redemptions, discount and sales; "
                     "their ASINs land in __asins.",
         window_options=("couponStartDateFrom", "couponStartDateTo"),
+        kinds={f"coupons.{name}": "decimal" for name in (*_COUPON_AMOUNTS, "sales")},
         cursor="start_date_time",
         key=("coupon_id",),
         **_COMMON,
@@ -29,6 +33,9 @@ ENTRIES: tuple[ReportEntry, ...] = (
         description="Vendor coupon campaigns with a coupon started in the window (__coupons, their ASINs in "
                     "__coupons__asins). Campaigns carry no start: rows belong to their request's window.",
         window_options=("campaignStartDateFrom", "campaignStartDateTo"),
+        kinds={**{f"campaigns.{name}": "decimal" for name in ("totalBudget", "totalBudgetSpent",
+                                                               "totalBudgetRemaining")},
+               **{f"campaigns.coupons.{name}": "decimal" for name in _COUPON_AMOUNTS}},
         cursor="_window_start",
         key=("campaign_id", "_window_start"),
         account="vendor",
