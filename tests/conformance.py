@@ -12,10 +12,19 @@ entry breaks (snapshot, requestable, widest window).
 A document column is read where the entry declares it lands (``landed_name``); an
 entry naming a column after another of Amazon's headers is reported. Everything else
 comes from the truth, never from the entry.
+
+JSON reports (``check_json_landing``) are checked table by table: the records' table and
+one ``<table>__<array>`` table per array of the document (nested arrays, and the other
+top-level arrays beside the records), each leaf read from the column its dotted path names
+(``json_column``, the checker's own naming). A leaf Amazon writes that lands nowhere, a
+column no leaf of Amazon's has, an array without its table (or a table without its array),
+child rows that differ from the document's elements (matched on their parent's key and
+their position), and the window and period rules of the report are reported.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -23,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from pipelines.catalog import ReportEntry, snake
+from pipelines.sandbox.json_truth import JsonTruth
 from pipelines.sandbox.layouts.model import Truth
 
 UTC = timezone.utc
@@ -30,7 +40,7 @@ UTC = timezone.utc
 
 @dataclass(frozen=True)
 class Disagreement:
-    kind: str  # unexpected | renamed | missing | order | rows | type | value | cursor | outside | window
+    kind: str  # unexpected | renamed | missing | order | rows | type | value | cursor | outside | window | table
     column: str
     message: str
 
@@ -105,10 +115,15 @@ def check_rules(entry: ReportEntry, truth: Truth) -> list[Disagreement]:
     if truth.max_window is not None and entry.windowed and entry.max_window_days > truth.max_window.days:
         out.append(Disagreement("window", "-", f"{entry.name} packs {entry.max_window_days} days per request; "
                                                f"Amazon allows {truth.max_window.days}"))
-    if truth.window_column is not None and entry.cursor != snake(truth.window_column):
+    column = json_column if isinstance(truth, JsonTruth) else snake
+    if truth.window_column is not None and entry.cursor != column(truth.window_column):
         out.append(Disagreement("cursor", str(entry.cursor),
                                 f"{entry.name} replaces windows on {entry.cursor!r}; Amazon filters "
                                 f"{truth.report_type} on {truth.window_column!r}"))
+    periods = getattr(truth, "max_periods", None)
+    if periods is not None and entry.windowed and entry.partitions_per_request > periods:
+        out.append(Disagreement("window", "-", f"{entry.name} asks {entry.partitions_per_request} {entry.period} "
+                                               f"period(s) per request; Amazon allows {periods}"))
     return out
 
 
@@ -139,8 +154,16 @@ def _same(fact: str, landed: Any, expected: Any) -> bool | None:
 
 def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
     """The landed rows against the seller's: the same rows, and equal facts in every compared column."""
-    out = []
     names = {h: landed_name(entry, h) for h in truth.header}
+    hashed = {h for h in truth.header if any(c.kind == "hashed" for c in _sources_landing(entry, h))}
+    return _compare_rows(landed, truth, names, hashed)
+
+
+def _compare_rows(landed: list[Mapping[str, Any]], truth: Truth, names: Mapping[str, str], hashed: set[str],
+                  where: str = "") -> list[Disagreement]:
+    """``landed`` against ``truth.rows``, matched on ``truth.key``; ``names``: where each fact landed,
+    ``where``: how findings name the array the rows come from."""
+    out = []
     key = [names[k] for k in truth.key]
     expected = {_key(r.get(k) for k in truth.key): r for r in truth.rows}
     got: dict[tuple, list[Mapping[str, Any]]] = defaultdict(list)
@@ -151,10 +174,9 @@ def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth
     repeated = [k for k, rs in got.items() if len(rs) > 1]
     for what, keys in (("missing", missing), ("not in Amazon's document", extra), ("landed twice", repeated)):
         if keys:
-            out.append(Disagreement("rows", ",".join(truth.key), f"{len(keys)} row(s) {what}, e.g. {keys[0]}"))
+            out.append(Disagreement("rows", where + ",".join(truth.key), f"{len(keys)} row(s) {what}, e.g. {keys[0]}"))
     mismatches: Counter = Counter()
     example: dict[tuple[str, str], str] = {}
-    hashed = {h for h in truth.header if any(c.kind == "hashed" for c in _sources_landing(entry, h))}
     for k, row in expected.items():
         for r in got.get(k, [])[:1]:
             for h, fact in truth.facts.items():
@@ -174,7 +196,7 @@ def check_rows(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth
                 example.setdefault((kind, h), f"{r[names[h]]!r} landed, the seller's is {value!r} (row {k})")
     for (kind, h), n in mismatches.items():
         what = f"does not land as a {truth.facts[h]}" if kind == "type" else "differs from the seller's"
-        out.append(Disagreement(kind, h, f"{what} in {n} row(s): {example[(kind, h)]}"))
+        out.append(Disagreement(kind, where + h, f"{what} in {n} row(s): {example[(kind, h)]}"))
     return out
 
 
@@ -191,23 +213,107 @@ def _in_window(value: Any, window: tuple[datetime, datetime], by_day: bool) -> b
     return start <= moment < end
 
 
-def check_cursor(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
+def check_cursor(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth,
+                 where: str = "") -> list[Disagreement]:
     """Every landed row's cursor lies in the window the document covers (what a window replace relies on)."""
     if truth.window is None or not entry.cursor or entry.cursor.startswith("_"):
         return []
     verdicts = [_in_window(r.get(entry.cursor), truth.window, truth.day_window) for r in landed]
     if any(v is None for v in verdicts):
-        return [Disagreement("cursor", entry.cursor, f"{entry.name}'s cursor {entry.cursor!r} is not a landed "
-                                                     f"date or timestamp column")]
+        return [Disagreement("cursor", where + entry.cursor, f"{entry.name}'s cursor {entry.cursor!r} is not a "
+                                                             f"landed date or timestamp column")]
     outside = verdicts.count(False)
     if outside:
-        return [Disagreement("outside", entry.cursor, f"{outside} of {len(landed)} rows have {entry.cursor} "
-                                                     f"outside the window {truth.window[0]}..{truth.window[1]}: "
-                                                     f"a window replace would delete or duplicate them")]
+        return [Disagreement("outside", where + entry.cursor,
+                             f"{outside} of {len(landed)} rows have {entry.cursor} outside the window "
+                             f"{truth.window[0]}..{truth.window[1]}: a window replace would delete or duplicate them")]
     return []
 
 
 def check_landing(entry: ReportEntry, landed: list[Mapping[str, Any]], truth: Truth) -> list[Disagreement]:
     """Every way the rows ``entry`` landed from a document disagree with Amazon's (the sandbox's truth)."""
+    if isinstance(truth, JsonTruth):
+        raise TypeError(f"{truth.report_type} is a JSON document with child arrays: use check_json_landing")
     return [*check_columns(entry, truth), *check_rules(entry, truth), *check_rows(entry, landed, truth),
             *check_cursor(entry, landed, truth)]
+
+
+# ---- JSON documents ---------------------------------------------------------------
+
+def json_column(path: str) -> str:
+    """The column a JSON leaf lands in: its dotted path in snake_case, each camelCase word
+    (and each run of capitals) a word of its own.
+
+    >>> json_column("clickData.asinMedianClickPrice.amount"), json_column("unitsOrderedB2B")
+    ('click_data_asin_median_click_price_amount', 'units_ordered_b2b')
+    >>> json_column("includedProducts.position"), json_column("aged90PlusDaysSellableInventoryUnits")
+    ('included_products_position', 'aged90plus_days_sellable_inventory_units')
+    """
+    words = re.sub(r"([a-z])([A-Z])", r"\1_\2", path)
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", words)
+    return re.sub(r"[^0-9A-Za-z]+", "_", words).strip("_").lower()
+
+
+@dataclass(frozen=True)
+class Landed:
+    """One landed table: its columns and its rows (of one document)."""
+
+    columns: tuple[str, ...]
+    rows: list[Mapping[str, Any]]
+
+
+def json_tables(table: str, truth: JsonTruth) -> dict[str, JsonTruth]:
+    """The table each of the document's arrays lands in, by name: ``table`` for the records,
+    ``<parent table>__<array>`` for a child array."""
+    out = {table: truth}
+    for child in truth.children:
+        out.update(json_tables(f"{table}__{json_column(child.records)}", child))
+    return out
+
+
+def check_json_landing(entry: ReportEntry, tables: Mapping[str, Landed], truth: JsonTruth) -> list[Disagreement]:
+    """Every way the tables ``entry`` landed from one JSON document (by name: its own table and
+    every ``<table>__...`` child table it has) disagree with the document's truth."""
+    expected = json_tables(entry.table, truth)
+    out = check_rules(entry, truth)
+    for table, found in expected.items():
+        out += _check_json_table(entry, tables.get(table), found, _where(entry.table, table, expected))
+    for table in sorted(set(tables) - set(expected)):
+        out.append(Disagreement("table", table, f"{entry.name} lands {table}; Amazon's {truth.report_type} "
+                                                f"has no array that lands there"))
+    return out
+
+
+def _where(top: str, table: str, tables: Mapping[str, JsonTruth]) -> str:
+    """How findings name a child table's array: ``coupons[].asins[].`` (nothing for the records)."""
+    parts, name = [], table
+    while name != top:
+        parts.append(f"{tables[name].records}[].")
+        name = name.rsplit("__", 1)[0]
+    return "".join(reversed(parts))
+
+
+def _check_json_table(entry: ReportEntry, landed: Landed | None, truth: JsonTruth, where: str) -> list[Disagreement]:
+    if landed is None:
+        return [Disagreement("table", where.removesuffix(".") or truth.records,
+                             f"Amazon's {truth.records} array ({len(truth.rows)} element(s) in this document) "
+                             f"does not land: {entry.name} has no table for it")]
+    out = []
+    names = {p: json_column(p) for p in truth.facts}
+    for p in truth.header:
+        if names[p] not in landed.columns:
+            out.append(Disagreement("unexpected", where + p, f"Amazon writes {p!r}; {entry.name} does not land it "
+                                                             f"(no column {names[p]!r})"))
+    known = {names[p] for p in (*truth.leaves, *truth.inherited, *truth.key)}
+    for c in landed.columns:
+        if not c.startswith("_") and c not in known:
+            out.append(Disagreement("missing", where + c, f"{entry.name} lands {c!r}; Amazon's {truth.records} "
+                                                          f"records have no such leaf"))
+    unkeyed = [k for k in truth.key if names[k] not in landed.columns]
+    if unkeyed:  # child rows that do not carry their parent's key cannot be told apart
+        out.append(Disagreement("rows", where + ",".join(truth.key),
+                                f"rows cannot be matched to Amazon's: {', '.join(names[k] for k in unkeyed)} "
+                                f"not landed"))
+    else:
+        out += _compare_rows(landed.rows, truth, names, set(), where)
+    return out + check_cursor(entry, landed.rows, truth, where)

@@ -75,7 +75,8 @@ def _metrics(req: Request, mp: str) -> dict:
                               "invoiceDefect": none, "missingInvoice": none, "lateInvoice": none},
         "lateShipmentRate": {**_rate("lateShipmentRate", len(shipped) - len(on_time), len(shipped), span),
                              "orderCount": len(shipped), "lateShipmentCount": len(shipped) - len(on_time)},
-        "orderDefectRate": {"mfn": defects("MFN", len(mfn)), "afn": defects("AFN", len(afn))},
+        # ``fulfillmentType`` is required and undefined; the schema's example writes "mfn".
+        "orderDefectRate": {"mfn": defects("mfn", len(mfn)), "afn": defects("afn", len(afn))},
         "onTimeDeliveryRate": {**_rate("onTimeDeliveryRate", len(on_time), len(shipped), span),
                                "shipmentCountWithValidTracking": len(shipped), "onTimeDeliveryCount": len(on_time)},
         "unitOnTimeDeliveryRate": {**_rate("unitOnTimeDeliveryRate", on_time_units, units, span),
@@ -154,5 +155,7 @@ def not_yet_on_amazon(req: Request) -> dict:
         rows.append({"itemName": f"{words} ({('Commercial', 'Industrial')[n % 2]})", "brand": rng.choice(_BRANDS),
                      "category": category, "initialB2bBuyerIndustry": rng.choice(_INDUSTRIES),
                      "isbn": OMIT,  # not a book
-                     "initialB2bBuyerRequestedDate": (req.today - timedelta(days=rng.randrange(7, 90))).isoformat()})
+                     # a day, written as the schema's example writes it ("2020-11-14 00:00:00")
+                     "initialB2bBuyerRequestedDate":
+                         f"{req.today - timedelta(days=rng.randrange(7, 90))} 00:00:00"})
     return {"recommendations": rows}

@@ -72,7 +72,6 @@ def coupons(req: Request) -> dict:
     for group in campaigns.values():
         first, currency = group[0], MARKETPLACES[group[0].marketplace_id].currency
         details = [_coupon(req, c, vendor=True) for c in group]
-        total = sum((c.budget for c in group), ZERO)
         spent = sum(Decimal(str(d["budgetSpent"])) for d in details)
         out.append({"campaignId": first.campaign_id, "campaignName": first.campaign_name,
                     "marketplaceId": first.marketplace_id, "creationDateTime": utc_z(first.created),
@@ -80,9 +79,9 @@ def coupons(req: Request) -> dict:
                     "budgetType": "PER_INDIVIDUAL_COUPON", "currencyCode": currency,
                     "totalClips": sum(d["clips"] for d in details),
                     "totalRedemptions": sum(d["redemptions"] for d in details),
-                    "totalBudget": amount(total, currency)["amount"],
-                    "totalBudgetSpent": amount(spent, currency)["amount"],
-                    "totalBudgetRemaining": amount(total - spent, currency)["amount"], "coupons": details})
+                    # "Only present when budgetType is SHARED_BUDGET" (vendor coupon schema)
+                    "totalBudget": OMIT, "totalBudgetRemaining": OMIT,
+                    "totalBudgetSpent": amount(spent, currency)["amount"], "coupons": details})
     return {"campaigns": out}
 
 

@@ -1,6 +1,7 @@
 """JSON reports with an official schema, rendered from the synthetic seller: Brand Analytics,
 vendor retail analytics, coupon and promotion performance, account health
-(GET_V2_SELLER_PERFORMANCE_REPORT) and B2B product opportunities.
+(GET_V2_SELLER_PERFORMANCE_REPORT), B2B product opportunities and ASIN page views
+(MARKETPLACE_ASIN_PAGE_VIEW_METRICS, see ``page_views``).
 
 Each report type is one ``JsonReport``, a layout this module registers in the sandbox's
 layout registry (``layouts.register``; ``render`` imports it): its schema file(s) in
@@ -9,7 +10,13 @@ function stating what the seller knows (ASINs, units, sales, sessions of each pe
 ``vendor_analytics``, ``deals``, ``account_reports``). ``schema_fill`` completes every
 other field from the schema; ``*Aggregate`` rows are the sums of the by-ASIN rows of
 their period. A document is the same for the same (seed, report type, marketplaces,
-window, options) once its days are final.
+window, options) once its days are final; a report that reads no dates (a snapshot, or a
+window given as start-date options) is the same all day.
+
+``JsonReport.truth`` is a document's ground truth (``json_truth.JsonTruth``): the typed
+leaves of its records by JSON path, with their child arrays, for the document the
+product's request for a window gets; each report names the leaves identifying its
+records (``keys``) and the one its window selects records on (``window_field``).
 
 What Amazon enforces, and how the sandbox answers it:
 
@@ -25,8 +32,9 @@ What Amazon enforces, and how the sandbox answers it:
   the reportPeriod that you specify or else a fatal error returns", schemas of the search
   query and search catalog performance reports), more than one period where a report takes
   one, more than one marketplace where a report takes one ("If you specify multiple
-  marketplaces, a fatal error returns and report generation fails", same schemas), data not
-  available yet, a window past the documented lookback.
+  marketplaces, a fatal error returns and report generation fails", same schemas), a
+  marketplace the report does not exist in (``countries``), data not available yet, a window
+  past the documented lookback.
 
 >>> sorted(REPORTS)[:2]
 ['GET_B2B_PRODUCT_OPPORTUNITIES_NOT_YET_ON_AMAZON', 'GET_B2B_PRODUCT_OPPORTUNITIES_RECOMMENDED_FOR_YOU']
@@ -38,18 +46,19 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from typing import Callable, ClassVar, Mapping, Sequence
 
-from pipelines.sandbox import account_reports, brand_analytics, deals, vendor_analytics
+from pipelines.sandbox import account_reports, brand_analytics, deals, page_views, vendor_analytics
 from pipelines.sandbox.errors import DENIED, ApiError, invalid
 from pipelines.sandbox.formats import GZIP_LEVEL
 from pipelines.sandbox.layouts import register
-from pipelines.sandbox.layouts.model import JSON_CONTENT_TYPE, Layout, Rendered, RenderRequest
-from pipelines.sandbox.report_facts import Request, midnight, period_of, split
+from pipelines.sandbox.json_truth import JsonTruth, document_truth
+from pipelines.sandbox.layouts.model import END_INCLUSIVE, JSON_CONTENT_TYPE, Layout, Rendered, RenderRequest
+from pipelines.sandbox.report_facts import Request, midnight, period_of, split, utc_z
 from pipelines.sandbox.schema_fill import Context, Exact, fill, resolve
 from pipelines.sandbox.seller import MARKETPLACES, SyntheticSeller
 from pipelines.sandbox.validation import parse_time
@@ -83,12 +92,23 @@ class JsonReport(Layout):
     defaults: Callable[[list], dict] | None = None  # reportOptions added when not given
     options: OptionRule | None = None  # further createReport rules (400)
     window: WindowRule | None = None  # further processing rules (FATAL)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # records array → identifying leaves
+    window_field: str | None = None  # the record leaf the window selects records on
+    start_options: tuple[str, str] | None = None  # (seller, vendor) prefix of <x>StartDateFrom/To: the window
+    snapshot: bool = False  # the present state: the request's dates are not read
+    money: tuple[str, ...] = ()  # number leaves (``array.path``) the schema calls a "Currency value"
+    max_window: timedelta | None = None  # the widest window a request may cover
+    period_limits: Mapping[str, int] = field(default_factory=dict, hash=False)  # reportPeriod → most periods
+    countries: tuple[str, ...] = ()  # the only marketplaces (by country) the report exists in
 
     format: ClassVar[str] = "json"
-    window_column = None  # the window selects periods (or nothing), not rows by a column
-    max_window = None
-    snapshot = False
+    window_column = None  # the window selects periods or records (``window_field``), not flat-file rows
     requestable = True
+
+    @property
+    def dated(self) -> bool:
+        """Whether the document depends on the request's dataStartTime/dataEndTime."""
+        return not self.snapshot and self.start_options is None
 
     @property
     def notes(self) -> str:
@@ -112,6 +132,31 @@ class JsonReport(Layout):
             with gzip.open(req.path, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as f:
                 json.dump(doc, f, ensure_ascii=False)
         return Rendered(rows, JSON_CONTENT_TYPE)
+
+    def truth(self, seller: SyntheticSeller, marketplace_id: str, start: datetime, end: datetime, now: datetime,
+              options: Mapping[str, str] | None = None, *, records: str, vendor: bool = False) -> JsonTruth:
+        """The typed facts of the document one marketplace gets for the half-open window
+        ``[start, end)`` (requested as dataStartTime/dataEndTime, or as the report's start-date
+        options), made at ``now``: the records of the array ``records`` with their child arrays."""
+        asked = dict(options or {})
+        if self.start_options:
+            prefix = self.start_options[vendor]
+            asked |= {f"{prefix}StartDateFrom": utc_z(start), f"{prefix}StartDateTo": utc_z(end - END_INCLUSIVE)}
+        asked = check_request(self.report_type, asked, [marketplace_id], vendor=vendor, now=now)
+        last = max(start, end - END_INCLUSIVE)
+        reason = fatal_reason(self.report_type, [marketplace_id], asked, start, last, now)
+        if reason:
+            raise ValueError(f"{self.report_type} {start}..{end} ends FATAL, it has no document: {reason}")
+        doc, _ = document(seller.at(now), self.report_type, [marketplace_id], start, last, asked, now=now,
+                          vendor=vendor)
+        if records not in self.keys:
+            raise ValueError(f"{self.report_type}: no key for records {records!r}; keyed: {', '.join(self.keys)}")
+        period = asked.get("reportPeriod")
+        return document_truth(
+            doc, load_schema(self.schema_file(vendor)), records, self.keys[records], report_type=self.report_type,
+            marketplace_id=marketplace_id, money=self.money, window=None if self.snapshot else (start, end),
+            window_field=self.window_field, snapshot=self.snapshot, max_window=self.max_window,
+            max_periods=1 if self.single_period and period else self.period_limits.get(period or ""))
 
 
 @lru_cache(maxsize=None)
@@ -263,8 +308,12 @@ def fatal_reason(report_type: str, marketplace_ids: list[str], options: dict[str
                  end: datetime, now: datetime) -> str | None:
     """The errorDetails of the FATAL document Amazon ends this request with, or None."""
     report = REPORTS[report_type]
+    elsewhere = [m for m in marketplace_ids if report.countries and MARKETPLACES[m].country not in report.countries]
     if report.one_marketplace and len(marketplace_ids) != 1:
         reason: str | None = f"{report_type} takes one marketplace id, got {len(marketplace_ids)}"
+    elif elsewhere:
+        reason = (f"{report_type} is available in the {', '.join(report.countries)} marketplaces only, not in "
+                  f"{', '.join(f'{m} ({MARKETPLACES[m].country})' for m in elsewhere)}")
     else:
         periods = _periods(report, options, start, end)
         if isinstance(periods, str):
@@ -286,6 +335,9 @@ def document(seller: SyntheticSeller, report_type: str, marketplace_ids: list[st
     ``start``/``end`` are the request's dataStartTime/dataEndTime (``end`` inclusive to the second).
     """
     report = REPORTS[report_type]
+    if not report.dated:  # the dates are not read: the document (its filled fields too) is the same all day
+        start = midnight(now.astimezone(UTC).date())
+        end = start + timedelta(days=1) - END_INCLUSIVE
     periods = _periods(report, options, start, end)
     if isinstance(periods, str):
         raise ValueError(periods)
@@ -333,49 +385,82 @@ def _sum_periods(aggregates: list[dict], rows: list[dict]) -> None:
 # ---- the report types ---------------------------------------------------------------------------
 
 _VENDOR_ONLY, _SELLER_ONLY = (VENDOR,), (SELLER,)
+_BY_ASIN = ("startDate", "asin")  # a record per ASIN and reporting period
+_HOURLY = dict(keys={"reportData": ("startTime", "asin")}, window_field="startTime",
+               max_window=timedelta(hours=24))  # "End time should not be more than 24 hours from the start time."
+# Coupon amounts the schemas call a "Currency value." (their record's currencyCode is the currency).
+_COUPON_MONEY = ("budget", "totalDiscount", "budgetSpent", "budgetRemaining")
+# "This report is only available in these marketplaces: US, Spain, UK, France, Germany, Italy, India, Japan."
+# (reportType values, B2B product opportunities reports)
+_B2B_COUNTRIES = ("US", "ES", "UK", "FR", "DE", "IT", "IN", "JP")
+
+
+def _vendor_by_asin(by_asin: str, aggregate: str) -> dict:
+    return dict(accounts=_VENDOR_ONLY, aggregates=((aggregate, by_asin),), keys={by_asin: _BY_ASIN},
+                window_field="startDate")
+
+
 REPORTS: dict[str, JsonReport] = {r.report_type: r for r in (
     JsonReport("GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT", "sellingPartnerSearchTermsReport.json",
-               brand_analytics.search_terms, single_period=True),
+               brand_analytics.search_terms, single_period=True,
+               keys={"dataByDepartmentAndSearchTerm": ("departmentName", "searchTerm", "clickShareRank")}),
     JsonReport("GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT", "sellingPartnerMarketBasketAnalysisReport.json",
-               brand_analytics.market_basket),
+               brand_analytics.market_basket, keys={"dataByAsin": (*_BY_ASIN, "purchasedWithRank")},
+               window_field="startDate"),
     JsonReport("GET_BRAND_ANALYTICS_REPEAT_PURCHASE_REPORT", "sellingPartnerRepeatPurchaseReport.json",
-               brand_analytics.repeat_purchase),
+               brand_analytics.repeat_purchase, keys={"dataByAsin": _BY_ASIN}, window_field="startDate"),
     JsonReport("GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT",
                "sellingPartnerSearchQueryPerformanceReport.json", brand_analytics.search_query_performance,
-               single_period=True, options=_asin_list("asin")),
+               single_period=True, options=_asin_list("asin"),
+               keys={"dataByAsin": (*_BY_ASIN, "searchQueryData.searchQuery")}, window_field="startDate"),
     JsonReport("GET_BRAND_ANALYTICS_SEARCH_CATALOG_PERFORMANCE_REPORT",
                "sellingPartnerSearchCatalogPerformanceReport.json", brand_analytics.search_catalog_performance,
-               single_period=True, options=_asin_list("asins")),
-    JsonReport("GET_VENDOR_SALES_REPORT", "vendorSalesReport.json", vendor_analytics.sales, _VENDOR_ONLY,
-               aggregates=(("salesAggregate", "salesByAsin"),)),
-    JsonReport("GET_VENDOR_TRAFFIC_REPORT", "vendorTrafficReport.json", vendor_analytics.traffic, _VENDOR_ONLY,
-               aggregates=(("trafficAggregate", "trafficByAsin"),)),
+               single_period=True, options=_asin_list("asins"), keys={"dataByAsin": _BY_ASIN},
+               window_field="startDate"),
+    JsonReport("GET_VENDOR_SALES_REPORT", "vendorSalesReport.json", vendor_analytics.sales,
+               **_vendor_by_asin("salesByAsin", "salesAggregate")),
+    JsonReport("GET_VENDOR_TRAFFIC_REPORT", "vendorTrafficReport.json", vendor_analytics.traffic,
+               **_vendor_by_asin("trafficByAsin", "trafficAggregate")),
     JsonReport("GET_VENDOR_INVENTORY_REPORT", "vendorInventoryReport.json", vendor_analytics.inventory,
-               _VENDOR_ONLY, aggregates=(("inventoryAggregate", "inventoryByAsin"),)),
+               **_vendor_by_asin("inventoryByAsin", "inventoryAggregate")),
     JsonReport("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", "vendorNetPureProductMarginReport.json",
-               vendor_analytics.net_pure_product_margin, _VENDOR_ONLY,
-               aggregates=(("netPureProductMarginAggregate", "netPureProductMarginByAsin"),), window=_nppm_window),
+               vendor_analytics.net_pure_product_margin, window=_nppm_window, period_limits=NPPM_MAX_PERIODS,
+               **_vendor_by_asin("netPureProductMarginByAsin", "netPureProductMarginAggregate")),
     JsonReport("GET_VENDOR_FORECASTING_REPORT", "vendorForecastingReport.json", vendor_analytics.forecasting,
-               _VENDOR_ONLY),
+               _VENDOR_ONLY, keys={"forecastByAsin": ("asin", "startDate")}, snapshot=True),
     JsonReport("GET_VENDOR_REAL_TIME_SALES_REPORT", "vendorRealTimeSalesReport.json",
                vendor_analytics.real_time_sales, _VENDOR_ONLY, defaults=_marketplace_currency,
-               options=_same_currency),
+               # orderedRevenue is in the reportOptions' currencyCode
+               options=_same_currency, money=("reportData.orderedRevenue",), **_HOURLY),
     JsonReport("GET_VENDOR_REAL_TIME_TRAFFIC_REPORT", "vendorRealTimeTrafficReport.json",
-               vendor_analytics.real_time_traffic, _VENDOR_ONLY),
+               vendor_analytics.real_time_traffic, _VENDOR_ONLY, **_HOURLY),
     JsonReport("GET_VENDOR_REAL_TIME_INVENTORY_REPORT", "vendorRealTimeInventoryReport.json",
-               vendor_analytics.real_time_inventory, _VENDOR_ONLY, window=_real_time_inventory_window),
+               vendor_analytics.real_time_inventory, _VENDOR_ONLY, window=_real_time_inventory_window, **_HOURLY),
     JsonReport("GET_COUPON_PERFORMANCE_REPORT", "sellerCouponReport.json", deals.coupons,
-               vendor_schema="vendorCouponReport.json", one_marketplace=False, options=_start_range),
+               vendor_schema="vendorCouponReport.json", one_marketplace=False, options=_start_range,
+               keys={"coupons": ("couponId",), "campaigns": ("campaignId",)}, window_field="startDateTime",
+               start_options=("coupon", "campaign"),
+               money=(*(f"coupons.{m}" for m in (*_COUPON_MONEY, "sales")),
+                      *(f"campaigns.total{m[0].upper()}{m[1:]}" for m in ("budget", "budgetSpent", "budgetRemaining")),
+                      *(f"campaigns.coupons.{m}" for m in _COUPON_MONEY))),
     JsonReport("GET_PROMOTION_PERFORMANCE_REPORT", "promotionReport.json", deals.promotions,
-               one_marketplace=False, options=_start_range),
+               one_marketplace=False, options=_start_range, keys={"promotions": ("promotionId",)},
+               window_field="startDateTime", start_options=("promotion", "promotion")),
     JsonReport("GET_V2_SELLER_PERFORMANCE_REPORT", "accountHealthReport-2020-11-18.json",
-               account_reports.account_health, _SELLER_ONLY, one_marketplace=False),
+               account_reports.account_health, _SELLER_ONLY, one_marketplace=False,
+               keys={"performanceMetrics": ("marketplaceId",)}, snapshot=True),
     JsonReport("GET_B2B_PRODUCT_OPPORTUNITIES_RECOMMENDED_FOR_YOU",
                "b2bProductOpportunitiesRecommendedForYouReport-2020-11-19.json",
-               account_reports.recommended_for_you, _SELLER_ONLY, options=_b2b(sub_categories=True)),
+               account_reports.recommended_for_you, _SELLER_ONLY, options=_b2b(sub_categories=True),
+               keys={"recommendations": ("asin",)}, snapshot=True, countries=_B2B_COUNTRIES),
     JsonReport("GET_B2B_PRODUCT_OPPORTUNITIES_NOT_YET_ON_AMAZON",
                "b2bProductOpportunitiesNotYetOnAmazonReport-2020-11-19.json",
-               account_reports.not_yet_on_amazon, _SELLER_ONLY, options=_b2b(sub_categories=False)),
+               account_reports.not_yet_on_amazon, _SELLER_ONLY, options=_b2b(sub_categories=False),
+               keys={"recommendations": ("itemName",)}, snapshot=True, countries=_B2B_COUNTRIES),
+    JsonReport("MARKETPLACE_ASIN_PAGE_VIEW_METRICS", "marketplaceAsinPageViewMetrics.json", page_views.page_views,
+               _SELLER_ONLY, one_marketplace=False, countries=page_views.COUNTRIES,
+               keys={"marketplaceAsinPageViewMetrics": ("startTime", "marketplaceId", "asin")},
+               window_field="startTime", max_window=timedelta(days=page_views.AVAILABLE_DAYS)),
 )}
 for _report in REPORTS.values():
     register(_report)

@@ -1,6 +1,6 @@
 """JSON reports with an official schema (Brand Analytics, vendor, coupons, promotions, account
-health, B2B): every type requested from a sandbox, validated against its schema, numbers
-checked against the synthetic seller, Amazon's option and period rules enforced."""
+health, B2B, ASIN page views): every type requested from a sandbox, validated against its
+schema, numbers checked against the synthetic seller, Amazon's option and period rules enforced."""
 from __future__ import annotations
 
 import gzip
@@ -13,6 +13,7 @@ import httpx
 import jsonschema
 import pytest
 
+from pipelines.sandbox import json_reports, page_views
 from pipelines.sandbox.seller import SyntheticSeller
 from pipelines.sandbox.server import SandboxConfig, SandboxServer
 from pipelines.spec import SPEC_DIR
@@ -303,3 +304,96 @@ def test_aggregates_are_the_sums_of_their_asins(vendor_api):
     assert agg["sellableOnHandInventoryUnits"] == sum(r["sellableOnHandInventoryUnits"] for r in rows)
     assert Decimal(str(agg["netReceivedInventoryCost"]["amount"])) == \
         sum(Decimal(str(r["netReceivedInventoryCost"]["amount"])) for r in rows)
+
+
+# ---- ASIN page view metrics (EU-8 and UK) -------------------------------------------------------
+
+PAGE_VIEWS = "MARKETPLACE_ASIN_PAGE_VIEW_METRICS"
+TODAY = NOW.date()
+
+
+def _day(day: date, days: int = 1) -> tuple[str, str]:
+    """The window of ``days`` days from ``day``, as createReport takes it."""
+    return f"{day}T00:00:00Z", f"{day + timedelta(days=days - 1)}T23:59:59Z"
+
+
+def _asins_of(product_type: str, marketplace: str = DE) -> list[str]:
+    families = SyntheticSeller().families(marketplace)
+    return [p.asin for n, f in enumerate(families) if page_views.PRODUCT_TYPES[n % 8] == product_type for p in f]
+
+
+def test_page_views_are_the_sales_and_traffic_page_views_of_each_asin_and_day(api):
+    day = TODAY - timedelta(days=5)
+    doc = _document(api, PAGE_VIEWS, {"productType": "BOTTLE"}, _day(day, 2), marketplaces=(DE,))
+    _valid(doc, "marketplaceAsinPageViewMetrics.json")
+    asins = _asins_of("BOTTLE")
+    assert len(asins) == 3  # the three variations of the bottle family
+    got = {(r["startTime"], r["endTime"], r["marketplaceId"], r["asin"]): r["pageViews"]
+           for r in doc["marketplaceAsinPageViewMetrics"]}
+    assert set(got) == {(f"{d}T00:00:00Z", f"{d + timedelta(days=1)}T00:00:00Z", DE, a)
+                        for d in (day, day + timedelta(days=1)) for a in asins}
+    for d in (day, day + timedelta(days=1)):  # the business report of that day shows the same page views
+        traffic = _document(api, "GET_SALES_AND_TRAFFIC_REPORT", {"dateGranularity": "DAY", "asinGranularity": "CHILD"},
+                            _day(d), marketplaces=(DE,))
+        shown = {r["childAsin"]: r["trafficByAsin"]["pageViews"] for r in traffic["salesAndTrafficByAsin"]}
+        assert {a: got[(f"{d}T00:00:00Z", f"{d + timedelta(days=1)}T00:00:00Z", DE, a)] for a in asins} == \
+            {a: shown[a] for a in asins}
+    assert doc["reportSpecification"] == {"reportType": PAGE_VIEWS, "reportOptions": {"productType": "BOTTLE"},
+                                          "dataStartTime": str(day), "dataEndTime": str(day + timedelta(days=1)),
+                                          "marketplaceIds": [DE]}
+
+
+def test_page_views_without_dates_are_the_latest_available_day(api):
+    doc = _document(api, PAGE_VIEWS, {"productType": "LAMP"}, None, marketplaces=(DE,))
+    yesterday = TODAY - timedelta(days=1)
+    assert {(r["startTime"], r["asin"]) for r in doc["marketplaceAsinPageViewMetrics"]} == {
+        (f"{yesterday}T00:00:00Z", a) for a in _asins_of("LAMP")}
+
+
+@pytest.mark.parametrize("window", [_day(TODAY - timedelta(days=8), 2),  # "start date ... more than seven days ago"
+                                    (_day(TODAY - timedelta(days=7))[0], _z(NOW))])  # end "not within the seven days"
+def test_page_views_outside_the_last_seven_days_are_cancelled(api, window):
+    report, doc = _finished(api, PAGE_VIEWS, {"productType": "BOTTLE"}, window, marketplaces=(DE,))
+    assert (report["processingStatus"], doc) == ("CANCELLED", None)
+
+
+def test_page_views_cover_the_eu_and_uk_marketplaces_only(api):
+    details = _fatal_details(api, PAGE_VIEWS, {"productType": "BOTTLE"}, _day(TODAY - timedelta(days=3)),
+                             marketplaces=(DE, US))
+    assert details == (f"{CLIENT_ERROR} (MARKETPLACE_ASIN_PAGE_VIEW_METRICS is available in the DE, FR, IT, ES, NL, "
+                       f"PL, SE, BE, UK marketplaces only, not in {US} (US)).")
+
+
+def test_page_views_need_a_product_type(api):
+    r = api.create_report(PAGE_VIEWS, (DE,), *_day(TODAY - timedelta(days=3)))
+    assert _error(r) == (400, {"code": "InvalidInput",
+                               "message": f"reportOptions.productType is required for {PAGE_VIEWS}"})
+
+
+def _page_view_rows(seller: SyntheticSeller, product_type: str, first: date) -> list[dict]:
+    start, end = (datetime.fromisoformat(t.replace("Z", "+00:00")) for t in _day(first))
+    doc, rows = json_reports.document(seller, PAGE_VIEWS, [DE], start, end, {"productType": product_type},
+                                      now=NOW, vendor=False)
+    return doc["marketplaceAsinPageViewMetrics"][:rows]
+
+
+def test_page_views_need_40_units_of_the_product_type_sold_in_30_days():
+    day = TODAY - timedelta(days=2)
+    for orders_per_day, product_type in ((40, "BOTTLE"), (1, "BOTTLE"), (40, "SHOES")):
+        seller = SyntheticSeller(orders_per_day=orders_per_day)
+        sold = sum(i.quantity for n in range(1, 31) for i in seller.order_items(DE, TODAY - timedelta(days=n))
+                   if i.shipped and i.asin in _asins_of(product_type))
+        rows = _page_view_rows(seller, product_type, day)
+        assert len(rows) == (len(_asins_of(product_type)) if sold >= 40 else 0), (orders_per_day, product_type, sold)
+    assert _page_view_rows(SyntheticSeller(orders_per_day=40), "BOTTLE", day)  # the first case has rows
+    assert not _page_view_rows(SyntheticSeller(orders_per_day=1), "BOTTLE", day)
+
+
+def test_vendor_campaigns_of_individual_coupon_budgets_have_no_total_budget(vendor_api):
+    doc = _document(vendor_api, "GET_COUPON_PERFORMANCE_REPORT",
+                    {"campaignStartDateFrom": LAST_60_DAYS[0], "campaignStartDateTo": LAST_60_DAYS[1]}, None)
+    assert doc["campaigns"]
+    for campaign in doc["campaigns"]:  # "Only present when budgetType is SHARED_BUDGET"
+        assert campaign["budgetType"] == "PER_INDIVIDUAL_COUPON"
+        assert "totalBudget" not in campaign and "totalBudgetRemaining" not in campaign
+        assert campaign["totalBudgetSpent"] == float(sum(Decimal(str(c["budgetSpent"])) for c in campaign["coupons"]))
