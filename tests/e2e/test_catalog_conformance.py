@@ -62,16 +62,18 @@ def _is_json(e: ReportEntry) -> bool:
     return isinstance(layouts.LAYOUTS.get(e.report_type), JsonReport)
 
 
-def _marketplaces(e: ReportEntry, n: int) -> list[str]:
-    """Where ``e`` is checked: every marketplace serving it, or for a JSON report (one schema everywhere)
-    one of them, the ``n``-th JSON entry's in turn, so each currency is seen."""
-    served = [m for m in (US, DE, JP) if e.serves(m)]
-    return [served[n % len(served)]] if _is_json(e) else served
-
-
 CHECKED = [e for e in CATALOG if e.report_type in layouts.LAYOUTS and _has_truth(layouts.LAYOUTS[e.report_type])]
-PAIRS = [(e, m) for e in CHECKED for m in _marketplaces(e, [x for x in CHECKED if _is_json(x)].index(e)
-                                                           if _is_json(e) else 0)]
+JSON_CHECKED = [e for e in CHECKED if _is_json(e)]
+
+
+def _marketplaces(e: ReportEntry) -> list[str]:
+    """Where ``e`` is checked: every marketplace serving it, or for a JSON report (one schema
+    everywhere) one of them, each JSON entry the next, so every currency is seen."""
+    served = [m for m in (US, DE, JP) if e.serves(m)]
+    return [served[JSON_CHECKED.index(e) % len(served)]] if e in JSON_CHECKED else served
+
+
+PAIRS = [(e, m) for e in CHECKED for m in _marketplaces(e)]
 # What a user sets in the run config for the options a report requires (report_options).
 USER_OPTIONS = {"asin": "B007000000 B007000003",  # two of the seller's ASINs (seed 7)
                 "productType": page_views.PRODUCT_TYPES[1]}
