@@ -110,7 +110,7 @@ def demo_report_options(warehouse_path) -> dict[str, str]:
     wh = Warehouse(warehouse_path)
     asins = [r[0] for r in wh.query("SELECT DISTINCT asin1 FROM raw_merchant_listings_all "
                                     "WHERE asin1 <> '' ORDER BY 1 LIMIT 3")]
-    return {"asin": " ".join(asins), "productType": "HOME"}
+    return {"asin": " ".join(asins), "productType": "BOTTLE"}  # a product type the demo seller sells
 
 
 # The demo's second account: a vendor in the US, served by its own embedded sandbox (``--vendor``).

@@ -73,7 +73,9 @@ def _marketplaces(e: ReportEntry) -> list[str]:
     return [served[JSON_CHECKED.index(e) % len(served)]] if e in JSON_CHECKED else served
 
 
-PAIRS = [(e, m) for e in CHECKED for m in _marketplaces(e)]
+# What the catalog lands where the sandbox cannot serve it: nothing to compare.
+UNSERVED = {("date_range_transactions", JP): "the notes give no JP header, so the sandbox generates none"}
+PAIRS = [(e, m) for e in CHECKED for m in _marketplaces(e) if (e.name, m) not in UNSERVED]
 # What a user sets in the run config for the options a report requires (report_options).
 USER_OPTIONS = {"asin": "B007000000 B007000003",  # two of the seller's ASINs (seed 7)
                 "productType": page_views.PRODUCT_TYPES[1]}
@@ -156,7 +158,12 @@ def land_and_check(e: ReportEntry, sandbox, client, warehouse: Warehouse, market
     out: list[Disagreement] = []
     for rows in documents.values():
         start, end = rows[0]["_window_start"], rows[0]["_window_end"]  # the window the run asked for
-        if e.snapshot:
+        if e.snapshot and e.snapshot_start and not found.snapshot:
+            # a snapshot to the product (rows vanish once shipped), asked from snapshot_start back,
+            # which the sandbox reads as the window Amazon filters it on (unshipped orders)
+            truth = found.truth(sandbox.app.ctx.seller, marketplace, now - e.snapshot_start, now, now,
+                                e.report_options, **extra)
+        elif e.snapshot:
             truth = found.truth(sandbox.app.ctx.seller, marketplace, now, now, now, e.report_options, **extra)
         else:  # a listed report shows the seller's final figures of its period
             truth = found.truth(sandbox.app.ctx.seller, marketplace, start, end, now if e.requested else None,
