@@ -1,15 +1,16 @@
 """The whole Reports path: Dagster asset → client → sandbox over HTTP → DuckDB."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from assets.reports import LISTED_REPORT_RETENTION
 from pipelines.catalog import CATALOG, entry
 from pipelines.sandbox.render import SUPPORTED as SANDBOX_SERVES
 from pipelines.sandbox.seller import SyntheticSeller
 from pipelines.spapi.errors import ReportFatalError
-from tests.e2e.conftest import LAST_DAY
+from tests.e2e.conftest import LAST_DAY, PINNED_LAST_DAY, PINNED_NOW, listed_rows, served_rows
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 # The seller's daily and unpartitioned reports, run together here; weekly ones, vendor ones and those
@@ -18,8 +19,11 @@ US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 # serve yet has its documents landed in tests/warehouse/test_flat_file_reports.py.
 RUN_HERE = [e for e in CATALOG if "seller" in e.account_types and e.period == "DAY" and not e.required_options
             and not e.window_options and not e.pii and e.report_type in SANDBOX_SERVES]
-WINDOWED = [e.asset_name for e in RUN_HERE if e.windowed and e.requested]
-UNPARTITIONED = [e.asset_name for e in RUN_HERE if not (e.windowed and e.requested)]
+WINDOWED = [e for e in RUN_HERE if e.windowed and e.requested]
+# The product dates these requests by the real clock (the fee preview starts 72 hours back, listed reports
+# are those of the last 90 days), which a sandbox pinned in the past refuses: they run on the real time.
+REAL_CLOCK = [e for e in RUN_HERE if not e.requested or e.snapshot_start]
+SNAPSHOTS = [e for e in RUN_HERE if e not in WINDOWED and e not in REAL_CLOCK]
 ORDERS = entry("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL")
 
 
@@ -35,20 +39,56 @@ def create_report_calls(sandbox, report_type):
             if r["operation"] == "createReport" and (r.get("json") or {}).get("reportType") == report_type]
 
 
-def test_every_report_lands_and_a_rerun_leaves_identical_rows(run, warehouse, sandbox):
-    first = LAST_DAY - timedelta(days=2)
-    run(WINDOWED, first, LAST_DAY)
-    run(UNPARTITIONED)
-    before = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE}
-    assert all(count > 0 for count, _ in before.values()), before
+def names(entries) -> list[str]:
+    return [e.asset_name for e in entries]
 
-    run(WINDOWED, first, LAST_DAY)
-    run(UNPARTITIONED)
+
+def test_every_report_lands_and_a_rerun_leaves_identical_rows(run, warehouse, pinned, tmp_path):
+    first = PINNED_LAST_DAY - timedelta(days=2)
+    truth = {e.table: sum(served_rows(pinned.config, e, mp, PINNED_NOW, tmp_path, *(
+        (first, PINNED_LAST_DAY) if e in WINDOWED else ())) for mp in (US, DE, JP) if e.serves(mp))
+        for e in WINDOWED + SNAPSHOTS}
+    assert all(truth.values()), truth  # the pinned days hold rows of every report (else pick others)
+
+    def sync() -> tuple[datetime, datetime]:
+        """Land every report (the days and snapshots on the pinned clock, REAL_CLOCK on the real one);
+        the real time before and after the latter ran."""
+        pinned.travel_to(PINNED_NOW)
+        run(names(WINDOWED), first, PINNED_LAST_DAY)
+        run(names(SNAPSHOTS))
+        pinned.travel_to(None)
+        before = datetime.now(timezone.utc)
+        run(names(REAL_CLOCK))
+        return before, datetime.now(timezone.utc)
+
+    ran = sync()
+    landed = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE}
+    assert {table: landed[table][0] for table in truth} == truth
+    for e in REAL_CLOCK:  # exact whatever the day: the seller's rows when the run asked (its start or end)
+        rows = landed_rows(warehouse, e)
+        assert any(rows == real_clock_rows(pinned.config, e, moment, tmp_path) for moment in ran), (e.table, rows)
+
+    sync()
     after = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE
              if not e.snapshot}
-    assert after == {t: v for t, v in before.items() if t in after}
+    assert after == {t: v for t, v in landed.items() if t in after}
     # settlements are listed with getReports, never requested
-    assert not create_report_calls(sandbox, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2")
+    assert not create_report_calls(pinned, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2")
+
+
+def landed_rows(warehouse, e) -> dict[str, int]:
+    """Rows by report (listed reports) or by marketplace (snapshots)."""
+    by = "_marketplace_id" if e.requested else "_report_id"
+    return dict(warehouse.query(f'SELECT {by}, count(*) FROM "{e.table}" GROUP BY ALL'))
+
+
+def real_clock_rows(config, e, now, workdir) -> dict[str, int]:
+    """``landed_rows`` as the seller has them for a run at ``now`` (an empty document lands nothing)."""
+    if e.requested:
+        rows = {mp: served_rows(config, e, mp, now, workdir) for mp in config.marketplace_ids if e.serves(mp)}
+    else:
+        rows = listed_rows(config, e, now - LISTED_REPORT_RETENTION, now, workdir)
+    return {key: n for key, n in rows.items() if n}
 
 
 def test_backfill_packs_days_into_one_request_per_marketplace(run, sandbox, warehouse):
