@@ -1,4 +1,4 @@
-"""One Dagster asset per Data Kiosk query file in ``queries/datakiosk/``.
+"""One Dagster asset per Data Kiosk query in ``queries/datakiosk/`` (per date grain a file serves).
 
 Partitions follow each query's ``period`` (days, Sunday-to-Saturday weeks or
 calendar months). Query files are validated against the official dataset schema when definitions

@@ -28,7 +28,17 @@ on, default ``start_date``), ``key`` (comma-separated columns identifying a
 row), ``period`` (DAY, WEEK or MONTH: the asset's partitions, Sunday-to-Saturday
 weeks or calendar months; defaults to the query's date ``aggregateBy``, else
 DAY) and ``max_periods`` (how many of those periods one query may cover,
-default 1; DAY queries use ``max_window_days``).
+default 1; DAY queries use ``max_window_days``). ``name`` sets the asset name
+(default: the file name without ``.graphql``).
+
+One file may serve several date grains: ``# periods: DAY, WEEK, MONTH`` gives
+one query per grain, named ``<file>_day``, ``<file>_week``, ``<file>_month``
+unless ``name`` says otherwise. The bare enum value ``PERIOD`` in the body
+(``aggregateBy: { date: PERIOD, productId: MSKU }``) is replaced by each grain
+before the query is validated, and the ``{period}`` token in ``description``
+by the grain's wording. ``name``, ``max_window_days``, ``max_periods`` and
+``lookback_days`` take one value for every grain or per-grain values, a plain
+value applying to the grains not listed: ``# lookback_days: 7, DAY 3``.
 
 Everything is checked at load, before any API call: GraphQL validity against
 the official dataset schema (``pipelines/spec/``, validated with
@@ -95,8 +105,11 @@ DEFAULT_QUERY_DIR = PROJECT_ROOT / "queries" / "datakiosk"
 ACCOUNT_TYPES = ("seller", "vendor")
 SUPPORTED_VARIABLES = ("startDate", "endDate", "marketplaceIds")
 METADATA_KEYS = ("description", "account", "max_window_days", "lookback_days", "cursor", "key", "period",
-                 "max_periods")
+                 "max_periods", "periods", "name")
+PER_GRAIN_KEYS = ("name", "max_window_days", "max_periods", "lookback_days")
 DATE_GRAINS = ("DAY", "WEEK", "MONTH")  # Data Kiosk's date granularities
+PERIOD_PLACEHOLDER = "PERIOD"  # the enum value a multi-grain file writes where its grain goes
+PERIOD_WORDS = {"DAY": "day", "WEEK": "week (Sunday to Saturday)", "MONTH": "calendar month"}
 
 # Scalar → (catalog kind, DuckDB type) for leaves of the selection.
 _SCALARS = {
@@ -111,6 +124,7 @@ _SCALARS = {
 }
 _MONEY = ("decimal", "DECIMAL(18,4)")  # Amount.amount: money stays exact
 _META_LINE = re.compile(r"^#\s*([a-z][a-z0-9_]*)\s*:\s*(.*?)\s*$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class QueryFileError(ValueError):
@@ -121,7 +135,7 @@ class QueryFileError(ValueError):
 
     def __init__(self, message: str, path: Path | str | None = None,
                  line: int | None = None, column: int | None = None):
-        self.path, self.line, self.column = path, line, column
+        self.path, self.line, self.column, self.reason = path, line, column, message
         where = ":".join(str(p) for p in (_display(path) if path else None, line, column) if p is not None)
         super().__init__(f"{where}: {message}" if where else message)
 
@@ -134,9 +148,9 @@ class QueryWindowError(QueryFileError):
 class QuerySpec:
     """One validated Data Kiosk query file and what the asset factory needs."""
 
-    name: str  # file name without .graphql
+    name: str  # asset name: the file name without .graphql, or its ``name`` for this grain
     path: Path
-    text: str  # the file as written (with variables)
+    text: str  # the file as written (with variables; a multi-grain file's PERIOD replaced by the grain)
     schema: str  # dataset schema root field, e.g. analytics_salesAndTraffic_2024_04_24
     dataset: str  # the queried list field, e.g. salesAndTrafficByDate
     account: str  # seller | vendor
@@ -189,18 +203,119 @@ def _display(path: Path | str) -> str:
 # ---- loading ----------------------------------------------------------------------
 
 def load_queries(folder: Path | str = DEFAULT_QUERY_DIR, *, today: date | None = None) -> list[QuerySpec]:
-    """Every ``*.graphql`` query in ``folder``, validated, sorted by name."""
+    """Every query of the ``*.graphql`` files in ``folder`` (one per grain a file serves), validated,
+    sorted by name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise QueryFileError(f"Data Kiosk query folder {folder} does not exist")
-    return [load_query(p, today=today) for p in sorted(folder.glob("*.graphql"))]
+    specs: dict[str, QuerySpec] = {}
+    for path in sorted(folder.glob("*.graphql")):
+        for spec in load_query_file(path, today=today):
+            if spec.name in specs:
+                raise QueryFileError(f"query name {spec.name!r} is also given by {_display(specs[spec.name].path)}",
+                                     path)
+            specs[spec.name] = spec
+    return [specs[name] for name in sorted(specs)]
 
 
 def load_query(path: Path | str, *, today: date | None = None) -> QuerySpec:
-    """Parse, validate and describe one query file (raises QueryFileError)."""
+    """Parse, validate and describe a query file that serves one date grain (raises QueryFileError)."""
+    specs = load_query_file(path, today=today)
+    if len(specs) != 1:
+        raise QueryFileError(f"the file serves {len(specs)} periods ({', '.join(s.period for s in specs)}); "
+                             "load it with load_query_file", path)
+    return specs[0]
+
+
+def load_query_file(path: Path | str, *, today: date | None = None) -> list[QuerySpec]:
+    """One validated query per date grain the file serves (``# periods``), else its single query."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     meta = _front_matter(text, path)
+    if "periods" not in meta:
+        placeholder = _placeholders(text, path)
+        if placeholder:
+            raise QueryFileError(f"{PERIOD_PLACEHOLDER} stands for a date grain; declare the grains with "
+                                 "'# periods: DAY, WEEK, MONTH'", path, *placeholder[0][1])
+        return [_load(path, text, meta, today)]
+    if "period" in meta:
+        raise QueryFileError("declare either period (one grain) or periods (several), not both",
+                             path, meta["period"][1], 1)
+    specs = []
+    for grain in _grains(meta["periods"], path):
+        grain_meta = _for_grain(meta, grain, path)
+        try:
+            specs.append(_load(path, _with_grain(text, grain, path), grain_meta, today))
+        except QueryFileError as e:
+            raise QueryFileError(f"period {grain}: {e.reason}", path, e.line, e.column) from None
+    return specs
+
+
+def _grains(periods: tuple[str, int], path: Path) -> list[str]:
+    raw, line = periods
+    grains = [g.strip() for g in raw.split(",") if g.strip()]
+    unknown = [g for g in grains if g not in DATE_GRAINS]
+    if unknown or not grains:
+        raise QueryFileError(f"periods must list grains among {', '.join(DATE_GRAINS)}, got {raw!r}", path, line, 1)
+    if len(set(grains)) != len(grains):
+        raise QueryFileError(f"periods lists a grain twice: {raw!r}", path, line, 1)
+    return grains
+
+
+def _for_grain(meta: dict[str, tuple[str, int]], grain: str, path: Path) -> dict[str, tuple[str, int]]:
+    """The front matter as one grain sees it: its own per-grain values, its period, its name."""
+    out = {k: v for k, v in meta.items() if k != "periods"}
+    out["period"] = (grain, meta["periods"][1])
+    grains = _grains(meta["periods"], path)
+    for key in PER_GRAIN_KEYS:
+        if key not in meta:
+            continue
+        raw, line = meta[key]
+        values: dict[str | None, str] = {}
+        for item in (i.strip() for i in raw.split(",")):
+            head, _, rest = item.partition(" ")
+            which, value = (head, rest.strip()) if head in DATE_GRAINS else (None, item)
+            if which is not None and which not in grains:
+                raise QueryFileError(f"{key} gives a value for {which}, which periods does not list", path, line, 1)
+            if which in values or not value:
+                raise QueryFileError(f"{key} must give one value per grain (e.g. '7, DAY 3'), got {raw!r}",
+                                     path, line, 1)
+            values[which] = value
+        if grain in values or None in values:
+            out[key] = (values.get(grain, values.get(None)), line)
+        else:
+            del out[key]
+    if "name" not in out:
+        out["name"] = (f"{path.stem}_{grain.lower()}", 1)
+    return out
+
+
+def _placeholders(text: str, path: Path) -> list[tuple[tuple[int, int], tuple[int | None, int | None]]]:
+    """(start, end) offsets and (line, column) of every ``PERIOD`` enum value in the query."""
+    try:
+        document = gql(text).document
+    except GraphQLError as e:
+        raise _located(e, path) from None
+    found = []
+
+    class Placeholders(Visitor):
+        def enter_enum_value(self, node, *_):
+            if node.value == PERIOD_PLACEHOLDER:
+                found.append(((node.loc.start, node.loc.end), _position(node)))
+
+    visit(document, Placeholders())
+    return found
+
+
+def _with_grain(text: str, grain: str, path: Path) -> str:
+    """``text`` with each ``PERIOD`` enum value replaced by ``grain`` (lines stay where they were)."""
+    for (start, end), _ in reversed(_placeholders(text, path)):
+        text = text[:start] + grain + text[end:]
+    return text
+
+
+def _load(path: Path, text: str, meta: dict[str, tuple[str, int]], today: date | None) -> QuerySpec:
+    """Parse, validate and describe one query text of ``path`` (raises QueryFileError)."""
     try:
         document = gql(text).document
     except GraphQLError as e:
@@ -276,15 +391,20 @@ def _spec(path: Path, text: str, meta: dict[str, tuple[str, int]], schema_name: 
     missing = [k for k in key if k not in names]
     if missing:
         raise QueryFileError(f"key columns {missing} are not selected; columns: {sorted(names)}", path, key_line, 1)
-    description = meta.get("description", (f"Data Kiosk {schema_name}.{dataset}", 1))[0]
     period, period_line = meta.get("period", (grain[0] if grain else "DAY", 1))
     if period not in DATE_GRAINS:
         raise QueryFileError(f"period must be one of {', '.join(DATE_GRAINS)}, got {period!r}", path, period_line, 1)
+    description = meta.get("description", (f"Data Kiosk {schema_name}.{dataset}", 1))[0]
+    description = description.replace("{period}", PERIOD_WORDS[period])
+    name, name_line = meta.get("name", (path.stem, 1))
+    if "name" in meta and not _NAME.match(name):
+        raise QueryFileError(f"name must be lower_snake_case (it names the asset and table), got {name!r}",
+                             path, name_line, 1)
     if grain and grain[0] != period:
         raise QueryFileError(f"the query aggregates by {grain[0]} (line {grain[1]}) but its period is {period}",
                              path, period_line, 1)
     return QuerySpec(
-        name=path.stem, path=path, text=text, schema=schema_name, dataset=dataset, account=account,
+        name=name, path=path, text=text, schema=schema_name, dataset=dataset, account=account,
         description=description, cursor=cursor, key=key,
         max_window_days=meta_int("max_window_days", 30), lookback_days=meta_int("lookback_days", 3),
         columns=columns, variables=variables, period=period, max_periods=meta_int("max_periods", 1),

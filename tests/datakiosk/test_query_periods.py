@@ -6,11 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.datakiosk_queries import DEFAULT_QUERY_DIR, QueryFileError, QueryWindowError, check_window, load_query
+from pipelines.datakiosk_queries import (DEFAULT_QUERY_DIR, QueryFileError, QueryWindowError, check_window, load_query,
+                                         load_queries)
 
 TODAY = date(2025, 6, 1)
 UTC = timezone.utc
-ECONOMICS_WEEK = DEFAULT_QUERY_DIR / "economics_by_msku_week.graphql"
+ECONOMICS = DEFAULT_QUERY_DIR / "economics_by_msku.graphql"  # serves DAY, WEEK and MONTH
+
+
+def shipped(name: str):
+    return next(s for s in load_queries(today=TODAY) if s.name == name)
 
 
 def at(m: int, d: int) -> datetime:
@@ -18,19 +23,19 @@ def at(m: int, d: int) -> datetime:
 
 
 def economics(tmp_path: Path, front: str, grain: str) -> Path:
-    text = ECONOMICS_WEEK.read_text(encoding="utf-8")
-    body = text[text.index("query "):].replace("date: WEEK", f"date: {grain}")
+    text = ECONOMICS.read_text(encoding="utf-8")
+    body = text[text.index("query "):].replace("date: PERIOD", f"date: {grain}")
     path = tmp_path / "probe.graphql"
     path.write_text(front + body, encoding="utf-8")
     return path
 
 
 def test_shipped_week_and_month_queries():
-    week = load_query(ECONOMICS_WEEK, today=TODAY)
+    week = shipped("economics_by_msku_week")
     assert (week.period, week.max_periods, week.partitions_per_request) == ("WEEK", 4, 4)
-    month = load_query(DEFAULT_QUERY_DIR / "sales_and_traffic_by_child_asin_month.graphql", today=TODAY)
+    month = shipped("sales_and_traffic_by_child_asin_month")
     assert (month.period, month.max_periods, month.cursor) == ("MONTH", 1, "start_date")
-    assert load_query(DEFAULT_QUERY_DIR / "economics_by_msku_day.graphql", today=TODAY).period == "DAY"
+    assert shipped("economics_by_msku_day").period == "DAY"
 
 
 def test_the_period_defaults_to_the_query_s_date_aggregation(tmp_path):
@@ -47,7 +52,7 @@ def test_a_period_that_contradicts_the_aggregation_is_named(tmp_path):
 
 
 def test_week_windows_pack_whole_weeks_and_cut_weeks_are_refused():
-    week = load_query(ECONOMICS_WEEK, today=TODAY)
+    week = shipped("economics_by_msku_week")
     assert week.windows(at(1, 5), at(3, 2)) == [(at(1, 5), at(2, 2)), (at(2, 2), at(3, 2))]  # 4 weeks, then 4
     check_window(week, date(2025, 1, 5), date(2025, 2, 1), TODAY)  # four Sunday..Saturday weeks
     with pytest.raises(QueryWindowError, match="window 2025-01-06..2025-01-11: window start 2025-01-06 is not "
