@@ -100,18 +100,19 @@ def served_rows(config: SandboxConfig, e: ReportEntry, marketplace: str, now: da
     """The seller's ground truth: rows the sandbox (``config``) serves at ``now`` for what a run asks of
     ``e`` in ``marketplace`` (the days ``first`` to ``last``, or a snapshot); a JSON report's records."""
     seller = config.new_seller()
-    windows = e.windows(*day_window(first, last)) if first is not None else [(now, now)]
+    if first is None:  # as sync_report_snapshot asks
+        requests = [((now, now), now - e.snapshot_start if e.snapshot_start else now, now, e.report_options)]
+    else:
+        requests = [((ws, we), r.start, r.end, r.options) for ws, we in e.windows(*day_window(first, last))
+                    for r in [e.request(ws, we, None, marketplace)]]
     total = 0
-    for ws, we in windows:
-        request = e.request(ws, we, None, marketplace)
-        options = request.options or {}
+    for window, start, end, options in requests:
         if e.format == "json":
-            truth = layout(e.report_type).truth(seller, marketplace, ws, we, now, options, records=e.json_records)
+            truth = layout(e.report_type).truth(seller, marketplace, *window, now, options, records=e.json_records)
             total += len(truth.rows)
-            continue
-        start = request.start or (now - e.snapshot_start if e.snapshot_start else now)
-        total += render_report(seller, e.report_type, [marketplace], start, request.end or now, options,
-                               workdir / "truth.gz", now=now, vendor=config.vendor).rows
+        else:
+            total += render_report(seller, e.report_type, [marketplace], start, end, options or {},
+                                   workdir / "truth.gz", now=now, vendor=config.vendor).rows
     return total
 
 

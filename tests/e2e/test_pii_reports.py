@@ -18,7 +18,7 @@ from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
 from pipelines.sync import Target, sync_report_window
 from pipelines.warehouse import Warehouse
-from tests.e2e.conftest import LAST_DAY
+from tests.e2e.conftest import LAST_DAY, START_DATE
 
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 PII = {e.report_type: e.asset_name for e in CATALOG if e.pii}
@@ -92,14 +92,26 @@ def two_accounts(server, tmp_path, monkeypatch):
     monkeypatch.setenv("BRAND_TOKEN", SANDBOX_REFRESH_TOKEN)
     monkeypatch.setenv("SPAPI_ENDPOINT", server.url)
     monkeypatch.setenv("SPAPI_LWA_ENDPOINT", server.lwa_url)
-    monkeypatch.setenv("SPAPI_START_DATE", (LAST_DAY - timedelta(days=30)).isoformat())
+    monkeypatch.setenv("SPAPI_START_DATE", START_DATE.isoformat())
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "amazon.duckdb"))
     (tmp_path / "accounts.toml").write_text(ACCOUNTS)
     monkeypatch.setenv("SPAPI_ACCOUNTS_FILE", str(tmp_path / "accounts.toml"))
     return server
 
 
+def an_hour_with_unshipped_orders(config: SandboxConfig, before: datetime) -> datetime:
+    """The latest whole hour before ``before`` from which the seller (``config``) has US orders still to
+    ship for the next 10 minutes. Some hours have none (the unshipped-orders snapshot is then empty); and
+    the product dates that request by the real clock (30 days back), so no fixed moment can be pinned."""
+    seller, hour = config.new_seller(), before.replace(minute=0, second=0, microsecond=0)
+    for moment in (hour - timedelta(hours=n) for n in range(48)):
+        if seller.at(moment + timedelta(minutes=10)).unshipped_items(US, moment - timedelta(days=30), moment):
+            return moment
+    raise AssertionError(f"the seller has no unshipped orders in the 48 hours before {before}")
+
+
 def test_only_the_opted_in_account_is_ever_requested(two_accounts, tmp_path):
+    two_accounts.travel_to(an_hour_with_unshipped_orders(two_accounts.config, datetime.now(timezone.utc)))
     defs = build_definitions(Settings.from_env())
     with DagsterInstance.ephemeral() as instance:
         results = {
