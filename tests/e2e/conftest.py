@@ -24,8 +24,9 @@ UTC = timezone.utc
 LAST_DAY = date.today() - timedelta(days=4)
 # Sparse reports (a removal every few days, a few percent of returns) have empty windows on some
 # days, so tests that need their rows pin the sandbox's present here (the ``pinned`` fixture) and
-# ask for days before it. Chosen from the seller: every report it serves has rows in the 3 and the
-# 14 days ending PINNED_LAST_DAY (the tests assert their choice first), whose orders are final.
+# ask for days before it, final by then. Chosen from the seller (the tests assert it first): each
+# daily report of tests/e2e/test_reports_e2e.py has rows in the 3 days ending PINNED_LAST_DAY, and
+# every marketplace has MFN returns in the 14.
 PINNED_NOW = datetime(2026, 2, 21, 12, tzinfo=UTC)
 PINNED_LAST_DAY = date(2026, 2, 17)
 # The first partition: fixed and before PINNED_LAST_DAY, so the pinned days stay valid partitions.

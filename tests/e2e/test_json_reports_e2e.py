@@ -124,7 +124,7 @@ def test_coupons_land_with_their_asins_and_a_rerun_replaces_both(run, warehouse)
     assert {t: content_fingerprint(warehouse, t) for t in tables} == before
 
 
-MONTH = first_period_on_or_after(LAST_DAY - timedelta(days=60), "MONTH")  # the sandbox's first whole month
+MONTH = first_period_on_or_after(LAST_DAY - timedelta(days=60), "MONTH")  # a whole month, long over
 MONTH_END = period_end(MONTH, "MONTH") - timedelta(days=1)
 
 
