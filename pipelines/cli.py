@@ -17,6 +17,8 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from pipelines.config import CREDENTIAL_VARS, PII_VAR, Settings
@@ -87,21 +89,29 @@ def run_demo(days: int, debug: bool = False) -> tuple[dict[str, int], list[str]]
     """Everything the sandbox serves: the seller account's reports (restricted ones
     included: the demo opts in, its buyers are synthetic), then those that need
     options of the user's (the seller's own ASINs), then the vendor account's."""
-    saved = os.environ.get(PII_VAR)
-    os.environ[PII_VAR] = "1"
-    try:
+    with _environment({PII_VAR: "1"}):
         counts, checks = run_sync(days, debug=debug)
         options = demo_report_options(Settings.from_env().warehouse_path)
         print(f"-> reports that need options of yours, with the demo's: {options}", flush=True)
         counts, more = run_sync(days, debug=debug, models=False, options=options, only_with_options=True)
-        checks += more
-    finally:
-        if saved is None:
-            os.environ.pop(PII_VAR, None)
-        else:
-            os.environ[PII_VAR] = saved
     counts, vendor_checks = run_vendor_demo(days, debug)
-    return counts, checks + vendor_checks
+    return counts, checks + more + vendor_checks
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block (settings are read from the
+    environment at run time), then put back what was there."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def demo_report_options(warehouse_path) -> dict[str, str]:
@@ -126,18 +136,12 @@ def run_vendor_demo(days: int, debug: bool = False) -> tuple[dict[str, int], lis
     from pipelines.resources import stop_embedded_sandbox
 
     print("-> vendor demo account (sandbox-vendor, US)", flush=True)
-    saved = {k: os.environ.get(k) for k in VENDOR_DEMO_ENV}
     stop_embedded_sandbox()  # the seller's sandbox; the vendor gets its own
-    os.environ.update(VENDOR_DEMO_ENV)
     try:
-        return run_sync(days, debug=debug, models=False)
+        with _environment(VENDOR_DEMO_ENV):
+            return run_sync(days, debug=debug, models=False)
     finally:
         stop_embedded_sandbox()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _materialize(assets, resources, instance, tags, selection, debug: bool, config: dict | None = None):
