@@ -1,8 +1,9 @@
 """One Dagster asset per modeled table in ``queries/models/*.sql``.
 
 A model's upstream assets are the tables its SQL reads (found by sqlglot), so
-adding a model is adding a file. Models rebuild whole, eagerly after their
-upstreams change (with Dagster's automation sensor on), or when materialized.
+adding a model is adding a file. Models rebuild whole, after any upstream
+partition lands (with Dagster's automation sensor on), or when materialized;
+``bi_snapshot`` follows the models.
 """
 
 from collections.abc import Iterable
@@ -18,35 +19,55 @@ from dagster import (
 )
 
 from assets.common import materialize_result
+from assets.model_checks import ModelCheck, key_checks, model_checks
 from pipelines.models import Model, ModelError, build_model, load_models
 from pipelines.resources import WarehouseResource
 from pipelines.sync import SyncResult
 from pipelines.warehouse import publish_path
 
 
-def model_asset(model: Model) -> AssetsDefinition:
+def _a_dep_never_landed() -> AutomationCondition:
+    landed = ~AutomationCondition.missing() | AutomationCondition.will_be_requested()
+    return (~AutomationCondition.all_deps_match(landed)).with_label("a_dep_never_landed")
+
+
+# eager() waits until no partition of any upstream is missing, which never happens when the
+# history starts later than SPAPI_START_DATE; a model only needs each upstream table to exist.
+AFTER_ANY_UPSTREAM = AutomationCondition.eager().replace(
+    "any_deps_missing", _a_dep_never_landed()).with_label("eager_with_partial_history")
+# The BI copy publishes the models built so far, so it need not wait for one that is not.
+AFTER_ANY_MODEL = AutomationCondition.eager().without(
+    ~AutomationCondition.any_deps_missing()).with_label("eager_allow_missing")
+
+
+def model_asset(model: Model, checks: list[ModelCheck] | None = None) -> AssetsDefinition:
+    """The asset that rebuilds ``model``, then runs its ``checks`` (assets/model_checks.py)."""
+    checks = key_checks(model) if checks is None else checks
+
     @asset(
         name=model.name,
         group_name="models",
         description=model.description or None,
         kinds={"sql", "duckdb"},
         deps=[AssetKey(d) for d in sorted(model.deps)],
-        automation_condition=AutomationCondition.eager(),
-        metadata={"model_file": model.path.name if model.path else model.name, "reads": sorted(model.deps)},
+        automation_condition=AFTER_ANY_UPSTREAM,
+        metadata={"model_file": model.path.name if model.path else model.name, "reads": sorted(model.deps),
+                  "key": list(model.key)},
+        check_specs=[c.spec() for c in checks],
     )
     def _model(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         wh = warehouse.warehouse()
         rows = build_model(wh, model)
         context.log.info(f"model {model.name}: {rows} rows")
-        result = SyncResult(model.name, rows=rows)
-        return materialize_result(result, wh, source="model")
+        result = materialize_result(SyncResult(model.name, rows=rows), wh, source="model")
+        return MaterializeResult(metadata=result.metadata, check_results=[c.run(wh) for c in checks])
 
     return _model
 
 
 def publish_asset(models: list[AssetsDefinition]) -> AssetsDefinition:
-    """The BI copy: every modeled table in a separate DuckDB file that BI tools
-    open read-only, swapped in atomically, so they never block a sync."""
+    """The BI copy: every modeled table built so far in a separate DuckDB file that
+    BI tools open read-only, swapped in atomically, so they never block a sync."""
     names = [m.key.to_user_string() for m in models]
 
     @asset(
@@ -56,11 +77,11 @@ def publish_asset(models: list[AssetsDefinition]) -> AssetsDefinition:
                     "for BI tools; the swap is atomic and never blocks the warehouse's writers.",
         kinds={"duckdb"},
         deps=[m.key for m in models],
-        automation_condition=AutomationCondition.eager(),
+        automation_condition=AFTER_ANY_MODEL,
     )
     def _publish(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         wh = warehouse.warehouse()
-        counts = wh.publish(names)
+        counts = wh.publish([n for n in names if wh.exists(n)])
         context.log.info(f"published {len(counts)} tables to {publish_path(wh.path)}")
         return MaterializeResult(metadata={"file": str(publish_path(wh.path)), "tables": MetadataValue.json(counts),
                                            "dagster/row_count": sum(counts.values())})
@@ -80,13 +101,14 @@ def model_assets(built: Iterable[str], declared: Iterable[str]) -> list[AssetsDe
         if unknown:
             raise ModelError(f"{m.path or m.name}: reads {', '.join(unknown)}, which no asset produces "
                              f"(known tables: {', '.join(sorted(declared))})")
+    built = set(built)
     available = set(built)
     chosen: list[Model] = []
     for m in sorted(models, key=lambda m: _depth(m, {x.name: x for x in models})):
         if m.deps <= available:
             chosen.append(m)
             available.add(m.name)
-    assets = [model_asset(m) for m in chosen]
+    assets = [model_asset(m, model_checks(m, built)) for m in chosen]
     return assets + [publish_asset(assets)] if assets else []
 
 

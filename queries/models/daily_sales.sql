@@ -1,3 +1,6 @@
+-- grain: one row per account, marketplace, UTC purchase day, SKU and ASIN
+-- key: account, marketplace_id, purchase_day, sku, asin
+-- question: How many units and how much ordered product sales did each SKU sell per day and marketplace?
 -- Units, order items and ordered product sales per UTC purchase day, marketplace
 -- and SKU, from the latest state of every order item (cancelled lines count 0).
 SELECT

@@ -1,3 +1,6 @@
+-- grain: one row per account, marketplace and SKU in the latest FBA inventory snapshot
+-- key: account, marketplace_id, sku
+-- question: How much FBA stock does each SKU hold now, and at what listing price and status?
 -- The most recent FBA inventory snapshot per marketplace and SKU, with the
 -- listing's price and status from the listings snapshot of the same day.
 WITH latest AS (

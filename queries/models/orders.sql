@@ -1,3 +1,6 @@
+-- grain: one row per order item (account, marketplace, order, SKU, ASIN) at its latest known state
+-- key: _account, _marketplace_id, amazon_order_id, sku, asin
+-- question: What is the latest status, quantity and price of every order item?
 -- One row per order item at its latest known state, merged from both All Orders
 -- reports (by order date and by last update), so a late status change wins.
 SELECT * EXCLUDE (_report_id, _window_start, _window_end, _snapshot_date, _loaded_at, _row_number)

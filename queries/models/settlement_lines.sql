@@ -1,3 +1,6 @@
+-- grain: one row per settlement transaction line
+-- key: account, settlement_id, row_number
+-- question: Which transactions make up each settlement payout, and in which period and currency?
 -- Settlement transaction lines with the settlement's period, deposit date and
 -- total carried onto every line (Amazon writes them only on the summary row).
 WITH summary AS (

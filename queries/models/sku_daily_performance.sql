@@ -1,3 +1,6 @@
+-- grain: one row per account, marketplace, day and SKU of the Data Kiosk sales and traffic dataset
+-- key: account, marketplace_id, day, sku
+-- question: How do sessions, page views and buy box turn into units, sales and net proceeds per SKU and day?
 -- Per day, marketplace and SKU: Data Kiosk sales and traffic (units, sales,
 -- sessions, page views, buy box, conversion) beside the economics dataset's
 -- net proceeds, for the BI funnel from visit to payout.
