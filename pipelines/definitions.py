@@ -14,6 +14,7 @@ from assets.datakiosk import query_assets
 from assets.models import model_assets
 from assets.reports import report_assets
 from assets.schedules import daily_sync_schedule
+from assets.unit_costs import unit_costs_asset
 from pipelines.catalog import CATALOG
 from pipelines.config import Settings
 from pipelines.datakiosk_queries import DEFAULT_QUERY_DIR, load_queries
@@ -25,10 +26,11 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     settings = settings or Settings.from_env()
     sources = report_assets(settings) + query_assets(settings, queries_dir)
     queries = load_queries(queries_dir or DEFAULT_QUERY_DIR)
-    declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries]
-    models = model_assets((k.to_user_string() for a in sources for k in a.keys), declared)
+    inputs = [unit_costs_asset(settings)]  # files the user maintains
+    declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries] + ["unit_costs"]
+    models = model_assets((k.to_user_string() for a in sources + inputs for k in a.keys), declared)
     return Definitions(
-        assets=[*sources, *models],
+        assets=[*sources, *inputs, *models],
         resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},
         schedules=[daily_sync_schedule(sources)],
     )
