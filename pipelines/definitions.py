@@ -26,7 +26,8 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     settings = settings or Settings.from_env()
     sources = report_assets(settings) + query_assets(settings, queries_dir)
     queries = load_queries(queries_dir or DEFAULT_QUERY_DIR)
-    inputs = [unit_costs_asset(settings)]  # files the user maintains
+    # files the user maintains: unit costs are per seller SKU
+    inputs = [unit_costs_asset(settings)] if "seller" in settings.account_types else []
     declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries] + ["unit_costs"]
     models = model_assets((k.to_user_string() for a in sources + inputs for k in a.keys), declared)
     return Definitions(
