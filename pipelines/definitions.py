@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import Definitions
 
 from assets.datakiosk import query_assets
+from assets.freshness import freshness_checks, freshness_sensor
 from assets.models import model_assets
 from assets.reports import report_assets
 from assets.schedules import daily_sync_schedule
@@ -30,10 +31,13 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     inputs = [unit_costs_asset(settings)] if "seller" in settings.account_types else []
     declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries] + ["unit_costs"]
     models = model_assets((k.to_user_string() for a in sources + inputs for k in a.keys), declared)
+    freshness = freshness_checks(sources)
     return Definitions(
         assets=[*sources, *inputs, *models],
+        asset_checks=freshness,
         resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},
         schedules=[daily_sync_schedule(sources)],
+        sensors=[freshness_sensor(freshness)],
     )
 
 
