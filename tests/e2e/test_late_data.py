@@ -50,3 +50,23 @@ def test_the_orders_model_keeps_each_items_latest_version(run, sandbox, warehous
         "SELECT amazon_order_id, sku, order_status FROM orders WHERE _marketplace_id = ? "
         "AND CAST(timezone('UTC', purchase_date) AS DATE) = ?", [US, day]))
     assert modeled == final
+
+
+def test_daily_sales_keeps_pending_units_apart_and_orders_carry_a_currency(run, sandbox, warehouse):
+    day = date.today() - timedelta(days=5)
+    morning_after = datetime.combine(day + timedelta(days=1), time(6), timezone.utc)
+    sandbox.travel_to(morning_after)  # late orders are still Pending, without a price
+    run([ORDERS.asset_name, BY_UPDATE.asset_name], day)
+    run(["orders", "daily_sales"])
+    seen = SyntheticSeller(orders_per_day=20).at(morning_after).order_items(US, day)
+    pending = [i for i in seen if i.order_status == "Pending"]
+    assert pending  # the case under test
+    assert warehouse.query(
+        "SELECT sum(pending_units), sum(pending_order_items), sum(final_units), sum(final_order_items), "
+        "sum(units), bool_or(in_restatement_window) FROM daily_sales WHERE marketplace_id = ? AND purchase_day = ?",
+        [US, day]) == [(sum(i.quantity for i in pending), len(pending),
+                        sum(i.quantity for i in seen if i.order_status != "Pending"), len(seen) - len(pending),
+                        sum(i.quantity for i in seen), False)]
+    assert warehouse.query("SELECT DISTINCT currency FROM orders WHERE _marketplace_id = ?", [US]) == [("USD",)]
+    assert warehouse.query("SELECT count(*) FROM orders WHERE _marketplace_id = ? AND is_pending", [US]) \
+        == [(len(pending),)]
