@@ -160,22 +160,28 @@ def write_tsv_gz(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]
     Rows are joined and encoded in batches so memory stays flat whatever the size.
     ``quoted`` encloses every field in double quotes (the ledger reports).
     """
+    join = _quoted_join if quoted else "\t".join
+    return _write_gz(path, [join(header)], map(join, rows), charset, batch)
+
+
+def _write_gz(path: Path, head: Sequence[str], lines: Iterable[str], charset: str, batch: int) -> int:
+    """Write ``head`` then ``lines`` (one per row), gzip-compressed in ``charset``, encoding
+    ``batch`` lines at a time; return how many ``lines`` there were."""
     codec = CODECS[charset]
     count = 0
-    join = _quoted_join if quoted else "\t".join
     with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
                                                compresslevel=GZIP_LEVEL, mtime=0) as gz:
-        gz.write((join(header) + "\n").encode(codec, "replace"))
-        lines: list[str] = []
-        for row in rows:
-            lines.append(join(row))
-            if len(lines) >= batch:
-                gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
-                count += len(lines)
-                lines.clear()
-        if lines:
-            gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
-            count += len(lines)
+        gz.write("".join(h + "\n" for h in head).encode(codec, "replace"))
+        pending: list[str] = []
+        for text in lines:
+            pending.append(text)
+            if len(pending) >= batch:
+                gz.write(("\n".join(pending) + "\n").encode(codec, "replace"))
+                count += len(pending)
+                pending.clear()
+        if pending:
+            gz.write(("\n".join(pending) + "\n").encode(codec, "replace"))
+            count += len(pending)
     return count
 
 
@@ -324,20 +330,4 @@ def write_csv_gz(path: Path, preamble: Sequence[str], header: Sequence[str], row
     def line(fields: Sequence[str]) -> str:
         return ",".join('"' + f.replace('"', '""') + '"' for f in fields)
 
-    codec = CODECS[charset]
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
-                                               compresslevel=GZIP_LEVEL, mtime=0) as gz:
-        gz.write("".join(line([note]) + "\n" for note in preamble).encode(codec, "replace"))
-        gz.write((line(header) + "\n").encode(codec, "replace"))
-        count = 0
-        lines: list[str] = []
-        for row in rows:
-            lines.append(line(row))
-            if len(lines) >= batch:
-                gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
-                count += len(lines)
-                lines.clear()
-        if lines:
-            gz.write(("\n".join(lines) + "\n").encode(codec, "replace"))
-            count += len(lines)
-    return count
+    return _write_gz(path, [*(line([note]) for note in preamble), line(header)], map(line, rows), charset, batch)
