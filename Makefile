@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench dev clean
+.PHONY: demo test bench plan dev clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -21,6 +21,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pipelines.bench
+
+# The API calls and least wall time of a backfill, calling nothing: the last 30 days by default.
+PLAN_END ?= $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() - d.timedelta(days=1))")
+PLAN_START ?= $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() - d.timedelta(days=30))")
+plan: $(STAMP)
+	$(PY) -m pipelines.cli plan --start $(PLAN_START) --end $(PLAN_END)
 
 dev: $(STAMP)
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(VENV)/bin/dagster dev -w workspace.yaml

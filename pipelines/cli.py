@@ -1,4 +1,4 @@
-"""Command line: ``spapi-sync demo`` and ``spapi-sync sync``.
+"""Command line: ``spapi-sync demo``, ``spapi-sync sync`` and ``spapi-sync plan``.
 
 ``demo`` runs the whole sync once on the embedded defaults (the local sandbox
 and data/sandbox.duckdb) and prints what landed. ``sync`` does the same against
@@ -192,6 +192,21 @@ def _one_line_console():
                   description="Dagster events, one line each on stdout")(_one_line_console_logger)
 
 
+def run_plan(start: date, end: date, accounts_file: str | None) -> int:
+    """Print the plan of a backfill (``pipelines.plan``) and, last, every figure as one JSON line."""
+    import json
+
+    from pipelines.plan import plan, render
+
+    if end < start:
+        raise ConfigError(f"--end {end} is before --start {start}")
+    env = {**os.environ, **({"SPAPI_ACCOUNTS_FILE": accounts_file} if accounts_file else {})}
+    result = plan(Settings.from_env(env), start, end)
+    print(render(result))
+    print(json.dumps(result.as_dict()))
+    return 0
+
+
 def landed_tables(settings: Settings) -> dict[str, int]:
     wh = Warehouse(settings.warehouse_path)
     return {name: wh.row_count(name) for name in wh.tables()}
@@ -233,7 +248,19 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", parents=[common],
                           help="sync the last N days (ending yesterday) with the configured account")
     sync.add_argument("--days", type=_days, default=3)
+    plan = sub.add_parser("plan", parents=[common],
+                          help="print the API calls and least wall time a backfill of the days takes, calling nothing")
+    plan.add_argument("--start", type=_date, required=True, help="first day, YYYY-MM-DD")
+    plan.add_argument("--end", type=_date, required=True, help="last day (included), YYYY-MM-DD")
+    plan.add_argument("--accounts", metavar="FILE", help="accounts file (like SPAPI_ACCOUNTS_FILE)")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, debug: bool) -> int:
+    if args.command == "plan":
+        return run_plan(args.start, args.end, args.accounts)
     if args.command == "demo" and any(os.environ.get(v) for v in CREDENTIAL_VARS):
         raise ConfigError("demo runs on the local sandbox only; unset SPAPI_CLIENT_ID/SECRET/REFRESH_TOKEN "
                           "or use `spapi-sync sync`")
