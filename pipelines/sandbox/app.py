@@ -56,6 +56,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     file: FileBody | None = None
+    drop: bool = False  # close the connection without answering (lost_response)
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
@@ -235,6 +236,11 @@ class SandboxApp:
                 check_body(op.id, body)
             status, payload = self._dispatch(op.id, path_params, req.query, body)
             resp = json_response(status, payload, rate_header)
+            lost = self.faults.take("lost_response", op.id)
+            if lost:  # done, but the caller never learns it
+                resp = json_response(500, ApiError(500, "InternalFailure", "We encountered an internal error. "
+                                                   "Please try again.").body(), rate_header)
+                resp.drop = bool(lost.params.get("drop", False))
         except ApiError as e:
             resp = json_response(e.status, e.body(), rate_header)
         self._log(op.id, req, body, resp.status)

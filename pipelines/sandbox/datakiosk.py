@@ -164,7 +164,8 @@ class DataKioskApi:
 
     def _new_query(self, query: str, result: ResultSet, index: int) -> Query:
         ctx = self.ctx
-        job = Job(ctx.now(), ctx.delay_for("createQuery"))
+        stuck = ctx.faults.take("stuck_in_queue", "createQuery") is not None
+        job = Job(ctx.now(), ctx.delay_for("createQuery"), stuck=stuck)
         forced = ctx.forced_outcome("createQuery")
         with self._lock:
             query_id = f"{90_000_000_000 + next(self._ids)}"

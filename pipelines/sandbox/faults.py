@@ -24,6 +24,9 @@ FAULTS = {
     "new_column": "the next `count` flat-file reports gain a trailing column `new-amazon-column`",
     "malformed_row": "the next `count` flat-file reports carry `n/a` in an integer column of their second row",
     "slow": "the next `count` reports/queries take `factor` (default 5) times longer to process",
+    "stuck_in_queue": "the next `count` reports/queries (created after this) stay IN_QUEUE until cancelled",
+    "lost_response": "the next `count` calls (of `operation`) take effect, then answer 500 as if they had failed "
+                     "(`drop`: true closes the connection without an answer)",
     # Documents that are not the report asked for (pipelines/sandbox/document_faults.py), served by the
     # next `count` document downloads (of `operation`: getReportDocument or getDocument) instead of the real one:
     "empty_document": "0 bytes, while the document is still declared GZIP",
@@ -67,6 +70,8 @@ class FaultBook:
             raise FaultError(f"server_error status must be 500 or 503, got {params['status']!r}")
         if fault == "slow" and not float(params.get("factor", 5)) > 0:
             raise FaultError(f"slow factor must be > 0, got {params['factor']!r}")
+        if fault == "lost_response" and not isinstance(params.get("drop", False), bool):
+            raise FaultError(f"lost_response drop must be true or false, got {params['drop']!r}")
         armed = Fault(fault, operation, count, dict(params))
         with self._lock:
             self._faults.append(armed)

@@ -3,8 +3,9 @@
 A job is IN_QUEUE for the first half of its processing delay, IN_PROGRESS for
 the second half (and for as long as its work is still running), then ends
 DONE, CANCELLED or FATAL — the outcome of its work, or a forced one
-(fault injection). The work runs on a background pool as soon as the job is
-created, so requests never wait for rendering.
+(fault injection); a ``stuck`` one (fault injection) stays IN_QUEUE until
+cancelled. The work runs on a background pool as soon as the job is created,
+so requests never wait for rendering.
 """
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ class Outcome:
 
 
 class Job:
-    def __init__(self, created: datetime, delay: float):
+    def __init__(self, created: datetime, delay: float, stuck: bool = False):
         self.created = created
         self.delay = delay
+        self.stuck = stuck
         self._t0 = time.monotonic()
         self.cancelled_at: datetime | None = None
         self.outcome: Outcome | None = None
@@ -58,7 +60,7 @@ class Job:
         if self.cancelled_at is not None:
             return "CANCELLED", None, self.cancelled_at
         elapsed = time.monotonic() - self._t0
-        if elapsed < self.delay / 2:
+        if self.stuck or elapsed < self.delay / 2:
             return "IN_QUEUE", None, None
         started = self.created + timedelta(seconds=self.delay / 2)
         with self._lock:

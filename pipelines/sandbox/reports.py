@@ -191,7 +191,7 @@ class ReportsApi:
     def _new_report(self, rtype: str, mps: list[str], options: dict[str, str], start: datetime, end: datetime,
                     created: datetime, operation: str, schedule_id: str | None = None) -> Report:
         ctx = self.ctx
-        job = Job(created, ctx.delay_for(operation))
+        job = Job(created, ctx.delay_for(operation), stuck=ctx.faults.take("stuck_in_queue", operation) is not None)
         forced = ctx.forced_outcome(operation)
         new_column = ctx.faults.take("new_column", operation) is not None
         malformed = ctx.faults.take("malformed_row", operation) is not None

@@ -162,6 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
                                     ApiError(status, code_name, message or short, explain)))
 
     def _write(self, resp: Response) -> None:
+        if resp.drop:  # the request took effect; the client sees the connection close unanswered
+            self.close_connection = True
+            return
         try:
             self._send(resp)
         except OSError:  # the client went away, or stopped reading for longer than the timeout

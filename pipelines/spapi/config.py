@@ -52,6 +52,11 @@ class SpApiConfig:
     poll_initial: float = 2.0  # first wait between status polls, seconds
     poll_max: float = 60.0  # longest wait between status polls
     poll_timeout: float = 4 * 3600.0  # give up waiting for a report/query after this long
+    # A report/query still IN_QUEUE after queue_timeout seconds is cancelled and, after
+    # queue_backoff seconds, created again: at most queue_attempts creations in all.
+    queue_timeout: float = 30 * 60.0
+    queue_backoff: float = 5 * 60.0
+    queue_attempts: int = 3
     backoff_base: float = 1.0  # retry wait = uniform(0, min(backoff_max, backoff_base * 2**n))
     backoff_max: float = 60.0
     # Folder holding the usage-plan buckets shared by every process of this account
@@ -73,11 +78,15 @@ class SpApiConfig:
             if value is not None and urlsplit(value).scheme not in ("http", "https"):
                 raise ConfigError(f"{name}={value!r} must be an http(s) URL")
         for name in ("timeout", "max_retry_seconds", "lwa_timeout", "lwa_outage_seconds", "poll_initial",
-                     "poll_max", "poll_timeout"):
+                     "poll_max", "poll_timeout", "queue_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)!r}")
         if self.max_retries < 0:
             raise ConfigError(f"max_retries must be >= 0, got {self.max_retries!r}")
+        if self.queue_backoff < 0:
+            raise ConfigError(f"queue_backoff must be >= 0, got {self.queue_backoff!r}")
+        if self.queue_attempts < 1:
+            raise ConfigError(f"queue_attempts must be >= 1, got {self.queue_attempts!r}")
 
     @property
     def api_endpoint(self) -> str:

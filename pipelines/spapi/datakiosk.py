@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -45,12 +46,15 @@ from .errors import (
     SpApiClientError,
 )
 from .http import SpApiClient
-from .polling import wait_until_terminal
+from .polling import run_job, wait_until_terminal
+from .reports import iso_utc
 
 log = logging.getLogger("pipelines.spapi")
 
 BASE = "/dataKiosk/2023-11-15"
 DEFAULT_MAX_ACTIVE_QUERIES = 4
+# How long before a createQuery's first attempt its twin may have been created (clocks differ a little).
+TWIN_MARGIN = timedelta(minutes=1)
 ERROR_TEXT_LIMIT = 4000
 
 _SLOTS: dict[str, threading.BoundedSemaphore] = {}
@@ -68,6 +72,14 @@ def compact_query(query: str) -> str:
         raise QueryInvalidError(
             f"Data Kiosk query is {len(compact)} characters without whitespace; the limit is {MAX_QUERY_CHARS}")
     return compact
+
+
+def _same_text(query: str) -> str:
+    """A query's text as compared with a twin's: without GraphQL-insignificant characters."""
+    try:
+        return strip_ignored_characters(query)
+    except GraphQLError:
+        return query
 
 
 def _slots(account: str, size: int) -> threading.BoundedSemaphore:
@@ -166,6 +178,7 @@ class QueryRun:
     documents: list[Path] = field(default_factory=list)  # JSONL, UTF-8, one per page with data
     sources: dict[Path, PageDocument] = field(default_factory=dict)  # each document's query and dataDocumentId
     pages: int = 0  # createQuery runs (pages) processed
+    stuck_cancelled: int = 0  # queries cancelled after waiting IN_QUEUE past queue_timeout
 
 
 class DataKioskApi:
@@ -175,21 +188,26 @@ class DataKioskApi:
         self._slots = (FileSlots(Path(shared) / client.account_key / "datakiosk-queries", max_active_queries)
                        if shared else _slots(client.account_key, max_active_queries))
 
-    def run(self, query: str, dest_dir: Path) -> QueryRun:
+    def run(self, query: str, dest_dir: Path, label: str | None = None) -> QueryRun:
         """Run a query to completion, following pagination, writing ``<queryId>.jsonl`` per page.
 
         DONE without dataDocumentId means no data (``documents == []``). Raises
         QueryFatalError (with the error document's messages) or QueryCancelledError.
+        A query still IN_QUEUE after ``queue_timeout`` is cancelled and created again
+        (see polling.run_job); ``label`` names the query and its window in the error
+        when every attempt was stuck.
         """
         dest_dir = Path(dest_dir)
         text = compact_query(query)
+        label = label or f"Data Kiosk query {text[:120]}"
         run = QueryRun()
         token: str | None = None
         while True:
             with self._slots:
-                query_id = self.create_query(text, pagination_token=token)
-                run.query_ids.append(query_id)
-                result = self._wait_or_cancel(query_id)
+                result, stuck = self._create_and_wait(text, token, label)
+            query_id = result["queryId"]
+            run.query_ids.append(query_id)
+            run.stuck_cancelled += stuck
             run.pages += 1
             self._check(result, dest_dir)
             document_id = result.get("dataDocumentId")
@@ -205,14 +223,23 @@ class DataKioskApi:
             text = result.get("query") or text  # the model: same `query` as the Query object
             log.info("Data Kiosk query %s has another page", query_id)
 
-    def _wait_or_cancel(self, query_id: str) -> dict:
+    def _create_and_wait(self, text: str, token: str | None, label: str) -> tuple[dict, int]:
+        """Create one page's query and wait for it (re-created when stuck IN_QUEUE); a query
+        still pending at the poll timeout is cancelled, freeing Amazon's slot too."""
+        current: list[str] = []
+
+        def create() -> str:
+            current.append(self.create_query(text, pagination_token=token))
+            return current[-1]
+
         try:
-            return self.wait(query_id)
+            return run_job(self.client, kind="Data Kiosk query", label=label, create=create, get=self.get_query,
+                           cancel=self.cancel_query)
         except PollTimeoutError:
-            try:  # free Amazon's non-terminal query slot too
-                self.cancel_query(query_id)
+            try:
+                self.cancel_query(current[-1])
             except SpApiClientError as exc:
-                log.warning("could not cancel timed-out query %s: %s", query_id, exc)
+                log.warning("could not cancel timed-out query %s: %s", current[-1], exc)
             raise
 
     def _check(self, result: dict, dest_dir: Path) -> None:
@@ -237,9 +264,29 @@ class DataKioskApi:
         body = {"query": query}
         if pagination_token:
             body["paginationToken"] = pagination_token
-        resp = self.client.request("createQuery", "POST", f"{BASE}/queries", json=body) or {}
+        since = datetime.now(timezone.utc) - TWIN_MARGIN
+        # A query object does not show its paginationToken, so a later page's twin could not be
+        # told apart from the first page of the same text: only a first page is looked for.
+        twin = None if pagination_token else lambda: self.find_twin(query, since)
+        resp = self.client.request("createQuery", "POST", f"{BASE}/queries", json=body, find_twin=twin) or {}
         log.info("created Data Kiosk query %s", resp.get("queryId"))
         return resp["queryId"]
+
+    def find_twin(self, query: str, since: datetime) -> dict | None:
+        """``{"queryId": ...}`` of a query with the same text created since ``since``, in any
+        status: the one a createQuery that failed with a 5xx or a dropped connection may have
+        created; None if there is none. One try per page: it runs inside the create's attempt."""
+        want = _same_text(query)
+        params: dict = {"createdSince": iso_utc(since), "pageSize": 100}
+        while True:
+            page = self.client.request("getQueries", "GET", f"{BASE}/queries", params=params, retry=False) or {}
+            for found in page.get("queries") or []:
+                if _same_text(found.get("query") or "") == want:
+                    return {"queryId": found["queryId"]}
+            token = (page.get("pagination") or {}).get("nextToken")
+            if not token:
+                return None
+            params = {**params, "paginationToken": token}
 
     def get_query(self, query_id: str) -> dict:
         return self.client.request("getQuery", "GET", f"{BASE}/queries/{query_id}") or {}

@@ -81,6 +81,19 @@ class PollTimeoutError(SpApiClientError):
     """A report or query did not reach a terminal status within the poll timeout."""
 
 
+class QueueTimeoutError(SpApiClientError):
+    """A report or query was still IN_QUEUE after ``queue_timeout`` (it is then cancelled and re-created)."""
+
+    def __init__(self, what: str, waited: float):
+        self.what = what
+        self.waited = waited
+        super().__init__(f"{what} still IN_QUEUE after {waited:.0f}s")
+
+
+class StuckInQueueError(SpApiClientError):
+    """Every attempt at a report or query stayed IN_QUEUE past ``queue_timeout`` and was cancelled."""
+
+
 FATAL_ADVICE = ("the window may be too wide or too far back, or the report not available for this "
                 "marketplace or account; retry later, or narrow the window")
 

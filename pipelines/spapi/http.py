@@ -12,6 +12,9 @@ Each call of :meth:`SpApiClient.request`:
   and the token is got before the rate-limit slot, so an LWA outage spends no quota;
 - on a 403 that says the access token is invalid/expired, gets a new token and
   retries once;
+- given ``find_twin`` (createReport, createQuery), looks before each retry that
+  follows a 5xx or a dropped connection for the job the failed attempt may have
+  created anyway, and answers with it instead of creating a twin;
 - turns an error response into SpApiError (AuthError for 401/403,
   ThrottledError for 429) with code, message, details, x-amzn-RequestId and
   what a person can do about it.
@@ -159,22 +162,35 @@ class SpApiClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         access_token: str | None = None,
+        find_twin: Callable[[], dict | None] | None = None,
+        retry: bool = True,
     ) -> dict | None:
         """Call one SP-API operation; returns the JSON body (None for an empty body).
 
         ``params`` values that are lists are sent comma-separated (Swagger ``csv``).
         ``access_token`` replaces the LWA token (a Restricted Data Token).
+        ``find_twin``: once an attempt failed with a 5xx or a transport error (Amazon may
+        have acted on it all the same), every retry first calls it; a body it returns
+        (the twin it found) is the answer. ``retry=False``: one attempt only (for calls
+        made inside another call's attempt, which has the retries).
         """
         url = self.config.api_endpoint + path
         query = _query(params)
         reauthed = False
         attempts = 0
+        maybe_done = False  # an attempt failed in a way that does not say it had no effect
         cfg = self.config
         started = self.clock()
 
         def attempt() -> dict | None:
-            nonlocal reauthed, attempts
+            nonlocal reauthed, attempts, maybe_done
             attempts += 1
+            if maybe_done and find_twin is not None:
+                twin = find_twin()
+                if twin is not None:
+                    log.warning("%s: found what the failed attempt created (%s); using it instead of a twin",
+                                operation_id, twin)
+                    return twin
             if access_token is None:
                 self.tokens.token()  # fail fast while LWA is failing, before spending the operation's quota
             self.limiter.acquire(operation_id)
@@ -184,6 +200,8 @@ class SpApiClient:
                 resp = self._http.request(method, url, params=query, json=json, headers=headers)
             except httpx.TransportError as exc:
                 log.warning("%s: transport error %s", operation_id, type(exc).__name__)
+                # A connection never made carried no request; any other failure may come after Amazon acted.
+                maybe_done = maybe_done or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 raise SpApiError(None, "TransportError", f"{type(exc).__name__}: {exc}",
                                  operation=operation_id) from None
             request_id = resp.headers.get("x-amzn-RequestId")
@@ -193,6 +211,7 @@ class SpApiClient:
                 return _json_body(resp, operation_id)
             err = error_from_response(resp, operation_id)
             log.warning("%s -> HTTP %s %s (request id %s)", operation_id, resp.status_code, err.code, request_id)
+            maybe_done = maybe_done or resp.status_code >= 500
             if resp.status_code == 429:
                 self.limiter.throttled(operation_id)
                 bucket = self.limiter.bucket(operation_id)
@@ -210,7 +229,7 @@ class SpApiClient:
             what=operation_id,
             should_retry=lambda e: isinstance(e, SpApiError)
             and (e.status is None or e.status in RETRYABLE_STATUS or e.retry_after == 0.0),
-            max_retries=cfg.max_retries, max_seconds=cfg.max_retry_seconds,
+            max_retries=cfg.max_retries if retry else 0, max_seconds=cfg.max_retry_seconds,
             base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=self.clock,
         )
         try:

@@ -16,12 +16,15 @@ from typing import Literal
 from .documents import DocumentLocation, Downloaded
 from .errors import DocumentError, ReportCancelledError, ReportFatalError, SpApiError
 from .http import SpApiClient
-from .polling import PENDING, TERMINAL, wait_until_terminal
+from .polling import PENDING, TERMINAL, run_job, wait_until_terminal
 
 log = logging.getLogger("pipelines.spapi")
 
 BASE = "/reports/2021-06-30"
 ERROR_TEXT_LIMIT = 2000  # characters of a FATAL report's error document quoted in the exception
+WAIT_HINT = "a later fetch() will pick it up again instead of creating a new report"
+# How long before a createReport's first attempt its twin may have been created (clocks differ a little).
+TWIN_MARGIN = timedelta(minutes=1)
 
 _EXTENSIONS = {"json": ".json", "xml": ".xml", "csv": ".csv"}
 
@@ -56,6 +59,7 @@ class FetchedReport:
     document_id: str | None
     reused: bool  # an existing report was reused instead of creating a new one
     content_type: str | None = None  # Content-Type the document was served with
+    stuck_cancelled: int = 0  # reports cancelled after waiting IN_QUEUE past queue_timeout
 
     def require_path(self, report_type: str = "") -> Path:
         """The document path, or ReportCancelledError when Amazon had no data."""
@@ -97,6 +101,7 @@ class ReportsApi:
         (start and end both given) match and no reportOptions were asked for
         (getReports does not return options);
         a report still IN_QUEUE/IN_PROGRESS is awaited rather than created twice.
+        One still IN_QUEUE after ``queue_timeout`` is cancelled and created again (see polling.run_job).
         """
         marketplaces = list(dict.fromkeys(marketplace_ids))
         report = None
@@ -107,14 +112,18 @@ class ReportsApi:
                 log.warning("could not look for a reusable %s report (%s); requesting a new one",
                             report_type, exc)
         reused = report is not None
-        if report is None:
-            report_id = self.create_report(report_type, marketplaces, start=start, end=end, options=options)
-        else:
-            report_id = report["reportId"]
-            log.info("reusing %s report %s (%s)", report_type, report_id, report["processingStatus"])
-        if report is None or report["processingStatus"] not in TERMINAL:
-            report = self.wait(report_id)
-        return self._finish(report, report_type, Path(dest_dir), reused)
+        if reused:
+            log.info("reusing %s report %s (%s)", report_type, report["reportId"], report["processingStatus"])
+            if report["processingStatus"] in TERMINAL:
+                return self._finish(report, report_type, Path(dest_dir), reused)
+        window = f"{iso_utc(start) if start is not None else 'now'}..{iso_utc(end) if end is not None else 'now'}"
+        report, stuck = run_job(
+            self.client, kind="report", label=f"{report_type} report for {', '.join(marketplaces)} {window}",
+            create=lambda: self.create_report(report_type, marketplaces, start=start, end=end, options=options),
+            get=self.get_report, cancel=self.cancel_report, hint=WAIT_HINT,
+            job_id=report["reportId"] if reused else None)
+        fetched = self._finish(report, report_type, Path(dest_dir), reused and not stuck)
+        return replace(fetched, stuck_cancelled=stuck) if stuck else fetched
 
     def _finish(self, report: dict, report_type: str, dest_dir: Path, reused: bool) -> FetchedReport:
         report_id, status = report["reportId"], report["processingStatus"]
@@ -169,10 +178,27 @@ class ReportsApi:
             body["dataEndTime"] = iso_utc(end)
         if options:
             body["reportOptions"] = {str(k): str(v) for k, v in options.items()}
-        resp = self.client.request("createReport", "POST", f"{BASE}/reports", json=body) or {}
+        since = datetime.now(timezone.utc) - TWIN_MARGIN
+        # getReports does not show reportOptions, so a report with options has no twin we could tell apart.
+        twin = None if options else lambda: self.find_twin(body, since)
+        resp = self.client.request("createReport", "POST", f"{BASE}/reports", json=body, find_twin=twin) or {}
         report_id = resp["reportId"]
         log.info("created %s report %s", report_type, report_id)
         return report_id
+
+    def find_twin(self, body: dict, since: datetime) -> dict | None:
+        """``{"reportId": ...}`` of a report created since ``since`` for the createReport ``body``
+        (same type, marketplaces and data window), in any status: the one a createReport that
+        failed with a 5xx or a dropped connection may have created; None if there is none.
+        One try per page: it runs inside the create's own attempt."""
+        want = {k: parse_time(body.get(k)) for k in ("dataStartTime", "dataEndTime") if body.get(k)}
+        for report in self.list_reports([body["reportType"]], marketplace_ids=body["marketplaceIds"],
+                                        processing_statuses=None, created_since=since, retry=False):
+            if (report.get("reportType") == body["reportType"]
+                    and set(report.get("marketplaceIds") or ()) == set(body["marketplaceIds"])
+                    and all(parse_time(report.get(k)) == v for k, v in want.items())):
+                return {"reportId": report["reportId"]}
+        return None
 
     def get_report(self, report_id: str) -> dict:
         return self.client.request("getReport", "GET", f"{BASE}/reports/{report_id}") or {}
@@ -182,8 +208,7 @@ class ReportsApi:
 
     def wait(self, report_id: str) -> dict:
         """Poll getReport until a terminal status or the poll timeout."""
-        return wait_until_terminal(self.client, lambda: self.get_report(report_id), f"report {report_id}",
-                                   "a later fetch() will pick it up again instead of creating a new report")
+        return wait_until_terminal(self.client, lambda: self.get_report(report_id), f"report {report_id}", WAIT_HINT)
 
     def list_reports(
         self,
@@ -194,8 +219,10 @@ class ReportsApi:
         created_since: datetime | date | None = None,
         created_until: datetime | date | None = None,
         page_size: int = 100,
+        retry: bool = True,
     ) -> Iterator[dict]:
-        """Every report matching the filters, following ``nextToken`` (sent alone, as the model says)."""
+        """Every report matching the filters, following ``nextToken`` (sent alone, as the model says).
+        ``retry=False``: one attempt per page (see SpApiClient.request)."""
         params: dict = {"reportTypes": list(report_types), "pageSize": page_size}
         if marketplace_ids:
             params["marketplaceIds"] = list(marketplace_ids)
@@ -206,7 +233,7 @@ class ReportsApi:
         if created_until is not None:
             params["createdUntil"] = iso_utc(created_until)
         while True:
-            page = self.client.request("getReports", "GET", f"{BASE}/reports", params=params) or {}
+            page = self.client.request("getReports", "GET", f"{BASE}/reports", params=params, retry=retry) or {}
             yield from page.get("reports") or []
             token = page.get("nextToken")
             if not token:

@@ -120,7 +120,8 @@ def test_unknown_fault_is_refused(sandbox):
         sandbox.inject("gremlins")
     assert set(FAULTS) == {"throttle", "server_error", "drop_connection", "expire_url", "fatal", "cancelled",
                            "truncated_gzip", "new_column", "malformed_row", "slow", "empty_document", "empty_gzip",
-                           "headerless", "header_only", "html_document", "foreign_header", "wrong_json"}
+                           "headerless", "header_only", "html_document", "foreign_header", "wrong_json",
+                           "stuck_in_queue", "lost_response"}
 
 
 def test_malformed_row_fault_puts_an_unparsable_integer_in_the_second_row(fresh):
