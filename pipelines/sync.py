@@ -190,16 +190,40 @@ def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, mar
             return api.fetch_document(report["reportId"], report["reportDocumentId"], Path(tmp) / report["reportId"])
 
         def land(report: dict, fetched: FetchedReport) -> None:
-            mp = (report.get("marketplaceIds") or [""])[0]
-            ws, we = (parse_time(report.get(k)) for k in ("dataStartTime", "dataEndTime"))
-            lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
-                              window_start=ws, window_end=we, source=target.source)
-            result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage,
-                                                  Replace.report(fetched.report_id)))
-            result.requests.append(fetched.report_id)
+            _land_listed(entry, target, report, fetched, result)
 
         _parallel(found, fetch, land)
     return result
+
+
+def sync_listed_report(entry: ReportEntry, api: ReportsApi, target: Target, report_id: str) -> SyncResult:
+    """Land the one report ``report_id`` Amazon generated (a settlement), replacing that
+    report's rows. A report of another type, or one not DONE, fails naming it; nothing
+    landed before is touched."""
+    report = api.get_report(report_id)
+    if report.get("reportType") != entry.report_type:
+        raise ValueError(f"report {report_id} of account {target.account} is a {report.get('reportType')} "
+                         f"report, not {entry.report_type}; nothing landed")
+    if report.get("processingStatus") != "DONE" or not report.get("reportDocumentId"):
+        raise ValueError(f"{entry.report_type} report {report_id} of account {target.account} has no document "
+                         f"to land (status {report.get('processingStatus')}); nothing landed")
+    result = SyncResult(entry.table, target.account)
+    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="listed-") as tmp:
+        fetched = api.fetch_document(report_id, report["reportDocumentId"], Path(tmp) / report_id)
+        _land_listed(entry, target, report, fetched, result)
+    return result
+
+
+def _land_listed(entry: ReportEntry, target: Target, report: dict, fetched: FetchedReport,
+                 result: SyncResult) -> None:
+    """Land a generated report's document, replacing the rows of that report."""
+    mp = (report.get("marketplaceIds") or [""])[0]
+    ws, we = (parse_time(report.get(k)) for k in ("dataStartTime", "dataEndTime"))
+    lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
+                      window_start=ws, window_end=we, source=target.source)
+    result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage,
+                                          Replace.report(fetched.report_id)))
+    result.requests.append(fetched.report_id)
 
 
 def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
