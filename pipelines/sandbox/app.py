@@ -2,9 +2,15 @@
 document downloads and the ``/_sandbox/faults`` control endpoint.
 
 Transport-free: ``SandboxApp.handle(Request) -> Response``; ``server.py`` does HTTP.
+
+The access token says which account (tenant) calls: its usage-plan buckets,
+reports, queries and role answer the call. ``app.reports`` and ``app.datakiosk``
+are the first account's; ``app.reports_of[name]`` and ``app.datakiosk_of[name]``
+any account's.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import uuid
@@ -75,13 +81,16 @@ class SandboxApp:
     def __init__(self, config: SandboxConfig, engine_factory: EngineFactory | None = None):
         self.config = config
         self.ops = load_operations()
-        self.tokens = TokenStore(config.token_ttl)
+        self.tokens = TokenStore(config.token_ttl, tuple(t.name for t in config.accounts))
         self.faults = FaultBook()
         self.limiter = RateLimiter({o.id: (o.rate, o.burst) for o in self.ops.values()}, config.time_scale)
         self.ctx = Context(config, DocumentStore(config.document_ttl), self.faults,
                            ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="sandbox-job"))
-        self.reports = ReportsApi(self.ctx)
-        self.datakiosk = DataKioskApi(self.ctx, engine_factory)
+        report_ids, query_ids = itertools.count(1), itertools.count(1)
+        self.reports_of = {t.name: ReportsApi(self.ctx, t, report_ids) for t in config.accounts}
+        self.datakiosk_of = {t.name: DataKioskApi(self.ctx, engine_factory, t, query_ids) for t in config.accounts}
+        first = config.accounts[0].name
+        self.reports, self.datakiosk = self.reports_of[first], self.datakiosk_of[first]
         self.request_log: list[dict] = []
         self._log_lock = threading.Lock()
 
@@ -218,12 +227,14 @@ class SandboxApp:
         op, path_params = route
         rate_header = {"x-amzn-RateLimit-Limit": f"{self.limiter.applied_rate(op.id):g}"}
         body: Any = None
+        tenant = None
         try:
-            self.tokens.check(req.headers.get("x-amz-access-token"), req.method, req.path)
+            tenant = self.tokens.check(req.headers.get("x-amz-access-token"), req.method, req.path)
             if op.id == "getReportDocument":  # a restricted report's document needs a Restricted Data Token
-                self.reports.check_restricted(path_params.get("reportDocumentId", ""),
-                                              self.tokens.is_restricted(req.headers.get("x-amz-access-token")))
-            if self.faults.take("throttle", op.id) or not self.limiter.allow(op.id):
+                self.reports_of[tenant].check_restricted(
+                    path_params.get("reportDocumentId", ""),
+                    self.tokens.is_restricted(req.headers.get("x-amz-access-token")))
+            if self.faults.take("throttle", op.id) or not self.limiter.allow(op.id, tenant):
                 raise ApiError(*QUOTA_EXCEEDED)
             failure = self.faults.take("server_error", op.id)
             if failure:
@@ -234,7 +245,7 @@ class SandboxApp:
             if req.method in ("POST", "PUT"):
                 body = self._json_body(req)
                 check_body(op.id, body)
-            status, payload = self._dispatch(op.id, path_params, req.query, body)
+            status, payload = self._dispatch(tenant, op.id, path_params, req.query, body)
             resp = json_response(status, payload, rate_header)
             lost = self.faults.take("lost_response", op.id)
             if lost:  # done, but the caller never learns it
@@ -243,7 +254,7 @@ class SandboxApp:
                 resp.drop = bool(lost.params.get("drop", False))
         except ApiError as e:
             resp = json_response(e.status, e.body(), rate_header)
-        self._log(op.id, req, body, resp.status)
+        self._log(op.id, req, body, resp.status, tenant)
         return resp
 
     @staticmethod
@@ -259,8 +270,9 @@ class SandboxApp:
             raise invalid("The request body must be a JSON object")
         return body
 
-    def _dispatch(self, op: str, p: dict[str, str], query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
-        r, dk = self.reports, self.datakiosk
+    def _dispatch(self, tenant: str, op: str, p: dict[str, str], query: dict[str, list[str]],
+                  body: Any) -> tuple[int, Any]:
+        r, dk = self.reports_of[tenant], self.datakiosk_of[tenant]
         handlers = {
             "getReports": lambda: r.get_reports(query),
             "createReport": lambda: r.create_report(body),
@@ -275,20 +287,20 @@ class SandboxApp:
             "createQuery": lambda: dk.create_query(body),
             "getQuery": lambda: dk.get_query(p.get("queryId", "")),
             "cancelQuery": lambda: dk.cancel_query(p.get("queryId", "")),
-            "getDocument": lambda: self._dk_document(p.get("documentId", "")),
-            "createRestrictedDataToken": lambda: self._rdt(body),
+            "getDocument": lambda: self._dk_document(dk, p.get("documentId", "")),
+            "createRestrictedDataToken": lambda: self._rdt(body, tenant),
         }
         return handlers[op]()
 
-    def _dk_document(self, document_id: str) -> tuple[int, dict]:
+    def _dk_document(self, dk: DataKioskApi, document_id: str) -> tuple[int, dict]:
         if self.ctx.docs.get(document_id) is None:
             raise not_found(f"Document {document_id} not found")
-        self.datakiosk.check_document(document_id)
+        dk.check_document(document_id)
         expired = self.faults.take("expire_url", "getDocument") is not None
         url = self.ctx.docs.sign(self.ctx.base_url, document_id, expired=expired)
         return 200, {"documentId": document_id, "documentUrl": url}
 
-    def _rdt(self, body: dict) -> tuple[int, dict]:
+    def _rdt(self, body: dict, tenant: str) -> tuple[int, dict]:
         resources = body.get("restrictedResources")
         if not isinstance(resources, list) or not resources:
             raise ApiError(400, "InvalidInput", "Request is missing or has invalid parameters",
@@ -299,11 +311,11 @@ class SandboxApp:
             if not isinstance(res, dict) or res.get("method") not in RDT_METHODS or not res.get("path"):
                 raise invalid("Request is missing or has invalid parameters",
                               f"Each restricted resource needs a method ({', '.join(RDT_METHODS)}) and a path")
-        token, expires = self.tokens.restricted(resources)
+        token, expires = self.tokens.restricted(resources, tenant)
         return 200, {"restrictedDataToken": token, "expiresIn": expires}
 
-    def _log(self, operation: str | None, req: Request, body: Any, status: int) -> None:
+    def _log(self, operation: str | None, req: Request, body: Any, status: int, tenant: str | None = None) -> None:
         entry = {"operation": operation, "method": req.method, "path": req.path, "query": req.query,
-                 "json": body, "status": status}
+                 "json": body, "status": status, "tenant": tenant}
         with self._log_lock:
             self.request_log.append(entry)

@@ -1,15 +1,51 @@
 """Sandbox knobs and the shared context every API handler uses."""
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from pipelines.sandbox.credentials import DEFAULT_TENANT
 from pipelines.sandbox.documents import DocumentStore
 from pipelines.sandbox.faults import FaultBook
 from pipelines.sandbox.seller import MARKETPLACES, SyntheticSeller
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One selling-partner account the sandbox serves: its own LWA refresh token
+    (``credentials.tenant_credentials``), usage-plan buckets, reports and queries,
+    role (seller or vendor) and marketplaces."""
+
+    name: str
+    marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES)
+    vendor: bool = False
+
+    def seed(self, base: int) -> int:
+        """The seed of this account's synthetic seller: ``base`` for the default account, else
+        one derived from the name, so two accounts do not hold the same rows.
+
+        >>> Tenant(DEFAULT_TENANT).seed(7), Tenant("brand-eu").seed(7) == Tenant("brand-eu").seed(7) != 7
+        (7, True)
+        """
+        if self.name == DEFAULT_TENANT:
+            return base
+        return base + 1 + int(hashlib.sha256(self.name.encode()).hexdigest()[:8], 16) % 1_000_000
+
+    def seller_id(self) -> str:
+        """The merchant id its documents carry (the default account's is ``A2SANDBOXSELLER``)."""
+        if self.name == DEFAULT_TENANT:
+            return "A2SANDBOXSELLER"
+        return "A2SBX" + hashlib.sha256(self.name.encode()).hexdigest()[:9].upper()
+
+    def order_block(self) -> int:
+        """Which block of order numbers its orders take (0 for the default account, 1-99 for others)."""
+        if self.name == DEFAULT_TENANT:
+            return 0
+        return 1 + int(hashlib.sha256(self.name.encode()).hexdigest()[8:16], 16) % 99
 
 
 @dataclass(frozen=True)
@@ -19,10 +55,12 @@ class SandboxConfig:
     seed: int = 7
     orders_per_day: int = 40
     skus: int = 24
-    marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES)
+    marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES)  # the default account's (without ``tenants``)
     processing_delay: float = 1.0  # seconds a report/query stays IN_QUEUE/IN_PROGRESS
     time_scale: float = 1.0  # official rate limits are multiplied by this
-    vendor: bool = False  # the account is a vendor (Data Kiosk vendorAnalytics allowed)
+    vendor: bool = False  # the default account is a vendor (Data Kiosk vendorAnalytics allowed)
+    # The accounts served; empty: one, DEFAULT_TENANT, selling in marketplace_ids (a vendor if vendor).
+    tenants: tuple[Tenant, ...] = ()
     dk_page_records: int = 1000  # Data Kiosk records per document page
     document_ttl: float = 300.0  # seconds a document URL stays valid
     token_ttl: float = 3600.0  # seconds an LWA access token / restricted data token stays valid
@@ -38,6 +76,7 @@ class SandboxConfig:
         unknown = [m for m in self.marketplace_ids if m not in MARKETPLACES]
         if unknown:
             raise ValueError(f"SandboxConfig.marketplace_ids: unknown {unknown}; known: {sorted(MARKETPLACES)}")
+        self._check_tenants()
         for name in ("processing_delay", "document_ttl", "token_ttl"):
             if getattr(self, name) < 0:
                 raise ValueError(f"SandboxConfig.{name} must be >= 0, got {getattr(self, name)}")
@@ -49,9 +88,38 @@ class SandboxConfig:
         if self.dk_page_records < 1:
             raise ValueError(f"SandboxConfig.dk_page_records must be >= 1, got {self.dk_page_records}")
 
-    def new_seller(self) -> SyntheticSeller:
-        return SyntheticSeller(seed=self.seed, orders_per_day=self.orders_per_day, skus=self.skus,
-                               marketplace_ids=self.marketplace_ids)
+    def _check_tenants(self) -> None:
+        if not self.tenants:
+            return
+        if self.vendor or self.marketplace_ids != tuple(MARKETPLACES):
+            raise ValueError("SandboxConfig: give marketplace_ids and vendor per tenant when tenants are given")
+        names = [t.name for t in self.tenants]
+        if not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
+            raise ValueError(f"SandboxConfig.tenants: names must be distinct and non-empty, got {names}")
+        for t in self.tenants:
+            unknown = [m for m in t.marketplace_ids if m not in MARKETPLACES]
+            if unknown or not t.marketplace_ids:
+                raise ValueError(f"SandboxConfig.tenants: account {t.name!r} has marketplace ids "
+                                 f"{list(t.marketplace_ids)}; give one or more of {sorted(MARKETPLACES)}")
+
+    @property
+    def accounts(self) -> tuple[Tenant, ...]:
+        """Every account served, the default one first."""
+        return self.tenants or (Tenant(DEFAULT_TENANT, self.marketplace_ids, self.vendor),)
+
+    def tenant(self, name: str | None = None) -> Tenant:
+        """The account called ``name`` (None: the first)."""
+        found = next((t for t in self.accounts if name is None or t.name == name), None)
+        if found is None:
+            raise KeyError(f"the sandbox serves no account {name!r}; it serves {[t.name for t in self.accounts]}")
+        return found
+
+    def new_seller(self, tenant: Tenant | str | None = None) -> SyntheticSeller:
+        """The synthetic seller behind an account (None: the first): its ground truth."""
+        t = tenant if isinstance(tenant, Tenant) else self.tenant(tenant)
+        return SyntheticSeller(seed=t.seed(self.seed), orders_per_day=self.orders_per_day, skus=self.skus,
+                               marketplace_ids=t.marketplace_ids, seller_id=t.seller_id(),
+                               order_block=t.order_block())
 
 
 @dataclass
@@ -61,7 +129,7 @@ class Context:
     faults: FaultBook
     pool: ThreadPoolExecutor
     base_url: str = ""
-    seller: SyntheticSeller = field(init=False)
+    sellers: dict[str, SyntheticSeller] = field(init=False)  # account name -> its synthetic seller
     _processes: ProcessPoolExecutor | None = field(init=False, default=None)
     _processes_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     # The sandbox's "now" is the real time plus this offset (travel_to): lets a test
@@ -69,7 +137,12 @@ class Context:
     clock_offset: timedelta = field(init=False, default=timedelta(0))
 
     def __post_init__(self) -> None:
-        self.seller = self.config.new_seller()
+        self.sellers = {t.name: self.config.new_seller(t) for t in self.config.accounts}
+
+    @property
+    def seller(self) -> SyntheticSeller:
+        """The first account's seller."""
+        return self.sellers[self.config.accounts[0].name]
 
     def processes(self) -> ProcessPoolExecutor:
         """A one-worker process pool for big renders, started on first use."""

@@ -16,6 +16,8 @@ EngineResult(records, errors)``. This module owns the HTTP side:
   whose document is the next page.
 - Documents are gzip served with ``Content-Encoding: gzip``. They are kept for
   the server's lifetime (not for the query's ``@resultRetention``).
+- Each sandbox account (tenant) has its own ``DataKioskApi``: its queries,
+  documents and pages are its own; query ids come from one shared counter.
 """
 from __future__ import annotations
 
@@ -25,13 +27,14 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from graphql import GraphQLError, parse
 
-from pipelines.sandbox.config import Context
+from pipelines.sandbox.config import Context, Tenant
 from pipelines.sandbox.errors import ApiError, invalid, not_found
 from pipelines.sandbox.lifecycle import Job, Outcome
 from pipelines.sandbox.validation import (
@@ -112,19 +115,21 @@ class Query:
 
 
 class DataKioskApi:
-    def __init__(self, ctx: Context, engine_factory: EngineFactory | None = None):
+    def __init__(self, ctx: Context, engine_factory: EngineFactory | None = None, tenant: Tenant | None = None,
+                 ids: Iterator[int] | None = None):
         self.ctx = ctx
+        self.tenant = tenant or ctx.config.accounts[0]
         self._engine_factory = engine_factory or default_engine_factory
         self._engine = None
         self._queries: dict[str, Query] = {}
         self._pages: dict[str, tuple[ResultSet, int]] = {}  # pagination token → (result set, page index)
-        self._ids = itertools.count(1)
+        self._ids = ids or itertools.count(1)
         self._lock = threading.RLock()
 
     def _engine_instance(self):
         with self._lock:
             if self._engine is None:
-                self._engine = self._engine_factory(self.ctx.seller, self.ctx.config.vendor)
+                self._engine = self._engine_factory(self.ctx.sellers[self.tenant.name], self.tenant.vendor)
             return self._engine
 
     # ---- createQuery ----------------------------------------------------
@@ -145,7 +150,7 @@ class DataKioskApi:
             raise invalid("The provided query is invalid.", "Its selections are nested too deeply.") from None
         roots = [sel.name.value for op in document.definitions for sel in
                  getattr(getattr(op, "selection_set", None), "selections", ()) if hasattr(sel, "name")]
-        if not self.ctx.config.vendor and any("vendor" in r.lower() for r in roots):
+        if not self.tenant.vendor and any("vendor" in r.lower() for r in roots):
             raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
                            "Vendor datasets are available to vendor accounts only.")
         token = body.get("paginationToken")

@@ -1,4 +1,5 @@
-"""Token buckets: one per operation, refilled at the usage-plan rate.
+"""Token buckets: one per selling-partner account and operation, refilled at the usage-plan rate
+(Amazon counts usage plans per selling partner and application).
 
 >>> b = TokenBucket(rate=1.0, burst=2, clock=lambda: 0.0)
 >>> [b.take() for _ in range(3)]
@@ -35,14 +36,26 @@ class TokenBucket:
 
 
 class RateLimiter:
-    """Per-operation buckets with every official rate multiplied by ``time_scale``."""
+    """Per-account, per-operation buckets with every official rate multiplied by ``time_scale``.
+
+    >>> limiter = RateLimiter({"createReport": (0.0167, 2)})
+    >>> [limiter.allow("createReport", "a") for _ in range(3)], limiter.allow("createReport", "b")
+    ([True, True, False], True)
+    """
 
     def __init__(self, plans: dict[str, tuple[float, int]], time_scale: float = 1.0):
         self.time_scale = time_scale
-        self._buckets = {op: TokenBucket(rate * time_scale, burst) for op, (rate, burst) in plans.items()}
+        self._plans = {op: (rate * time_scale, burst) for op, (rate, burst) in plans.items()}
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
 
     def applied_rate(self, operation: str) -> float:
-        return self._buckets[operation].rate
+        return self._plans[operation][0]
 
-    def allow(self, operation: str) -> bool:
-        return self._buckets[operation].take()
+    def allow(self, operation: str, account: str = "") -> bool:
+        """Spend one of ``account``'s ``operation`` tokens (its bucket starts full on first use)."""
+        with self._lock:
+            bucket = self._buckets.get((account, operation))
+            if bucket is None:
+                bucket = self._buckets[(account, operation)] = TokenBucket(*self._plans[operation])
+        return bucket.take()

@@ -51,13 +51,15 @@ def refusal(report_type: str, start: datetime, end: datetime, now: datetime, opt
 
 def render_for_config(config, report_type: str, marketplace_ids: list[str], start: datetime, end: datetime,
                       options: dict[str, str], path: Path, now: datetime, new_column: bool,
-                      malformed: bool = False) -> Rendered:
-    """``render_report`` with a fresh seller built from a SandboxConfig (picklable: runs in a worker process).
+                      malformed: bool = False, tenant=None) -> Rendered:
+    """``render_report`` with a fresh seller of the account ``tenant`` (None: the first) built from a
+    SandboxConfig (picklable: runs in a worker process).
 
     A fresh seller per render also frees its per-day caches when the document is written.
     """
-    return render_report(config.new_seller(), report_type, marketplace_ids, start, end, options, path,
-                         now=now, new_column=new_column, malformed=malformed, vendor=config.vendor)
+    tenant = tenant or config.tenant()
+    return render_report(config.new_seller(tenant), report_type, marketplace_ids, start, end, options, path,
+                         now=now, new_column=new_column, malformed=malformed, vendor=tenant.vendor)
 
 
 def expected_rows(config, report_type: str, marketplace_ids: list[str], start: datetime, end: datetime) -> float:

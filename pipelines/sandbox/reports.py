@@ -1,4 +1,8 @@
-"""Reports API 2021-06-30: every operation, over the synthetic seller.
+"""Reports API 2021-06-30: every operation, over one account's synthetic seller.
+
+Each sandbox account (tenant) has its own ``ReportsApi``: it lists, reads and
+serves the documents of its own reports only. Report and schedule ids come from
+one counter shared by every account, so they never collide.
 
 Reports render in the background as soon as they are created (see
 ``lifecycle``); settlement and Date Range reports are listed as Amazon generates them (see
@@ -12,11 +16,12 @@ import itertools
 import json
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pipelines.sandbox import layouts, render, sales_traffic, settlements
-from pipelines.sandbox.config import Context
+from pipelines.sandbox.config import Context, Tenant
 from pipelines.sandbox.errors import DENIED, ApiError, invalid, not_found
 from pipelines.sandbox.layouts import transactions
 from pipelines.sandbox.lifecycle import Job, Outcome
@@ -119,12 +124,15 @@ class Schedule:
 
 
 class ReportsApi:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, tenant: Tenant | None = None, ids: Iterator[int] | None = None):
         self.ctx = ctx
+        self.tenant = tenant or ctx.config.accounts[0]
+        self.seller = ctx.sellers[self.tenant.name]
         self._reports: dict[str, Report] = {}
         self._schedules: dict[str, Schedule] = {}
-        self._settlement_docs: dict[str, str] = {}  # report id → document id, rendered on first request
-        self._ids = itertools.count(1)
+        self._documents: set[str] = set()  # the documents of this account's requested reports
+        self._generated_documents: set[str] = set()  # those of its generated reports, once rendered
+        self._ids = ids or itertools.count(1)
         self._lock = threading.RLock()
 
     # ---- validation -----------------------------------------------------
@@ -134,10 +142,10 @@ class ReportsApi:
             raise invalid(f"{name} must be a non-empty list of marketplace ids")
         if len(values) > most:
             raise invalid(f"{name} has {len(values)} entries; at most {most} are allowed")
-        unknown = [m for m in values if m not in self.ctx.config.marketplace_ids]
+        unknown = [m for m in values if m not in self.tenant.marketplace_ids]
         if unknown:
             raise invalid(f"Invalid {name} {shown(unknown)}",
-                          f"This seller sells in: {', '.join(self.ctx.config.marketplace_ids)}")
+                          f"This seller sells in: {', '.join(self.tenant.marketplace_ids)}")
         return list(dict.fromkeys(values))
 
     @staticmethod
@@ -170,7 +178,7 @@ class ReportsApi:
                               "The sandbox renders DAY granularity only.")
             if ag not in sales_traffic.ASIN_GRANULARITIES:
                 raise invalid(f"Invalid reportOptions.asinGranularity {shown(ag)}", "Allowed: PARENT, CHILD, SKU")
-        return render.check_options(report_type, dict(value), marketplace_ids, vendor=self.ctx.config.vendor,
+        return render.check_options(report_type, dict(value), marketplace_ids, vendor=self.tenant.vendor,
                                     now=self.ctx.now())
 
     # ---- reports --------------------------------------------------------
@@ -199,7 +207,8 @@ class ReportsApi:
             report_id = f"{50_000_000_000 + next(self._ids)}"
             report = Report(report_id, rtype, mps, options, start, end, job, schedule_id)
             self._reports[report_id] = report
-        doc_id = f"amzn1.spdoc.1.4.na.{report_id}.sandbox"
+            doc_id = f"amzn1.spdoc.1.4.na.{report_id}.sandbox"
+            self._documents.add(doc_id)
 
         def work() -> Outcome:
             if forced == "CANCELLED":
@@ -210,7 +219,7 @@ class ReportsApi:
             if refused:  # Amazon accepts the request, then ends it FATAL saying why
                 return self._error_document(doc_id, refused)
             path = ctx.docs.new_path(doc_id)
-            args = (ctx.config, rtype, mps, start, end, options, path, created, new_column, malformed)
+            args = (ctx.config, rtype, mps, start, end, options, path, created, new_column, malformed, self.tenant)
             if render.expected_rows(ctx.config, rtype, mps, start, end) > ctx.config.process_render_rows:
                 rendered = ctx.processes().submit(render.render_for_config, *args).result()
             else:
@@ -295,7 +304,7 @@ class ReportsApi:
         for rtype, (listed, _) in GENERATED.items():
             if rtype in f["types"]:
                 candidates += [self._settlement_report(s, rtype) for s in
-                               listed(self.ctx.seller, self.ctx.config.marketplace_ids, now)]
+                               listed(self.seller, self.tenant.marketplace_ids, now)]
         out = []
         for r in candidates:
             body = r.body()
@@ -313,9 +322,9 @@ class ReportsApi:
 
     def _generated(self):
         """(report type, generated report, its renderer) of every generated report visible now."""
-        now, mps = self.ctx.now(), self.ctx.config.marketplace_ids
+        now, mps = self.ctx.now(), self.tenant.marketplace_ids
         for rtype, (listed, renderer) in GENERATED.items():
-            for s in listed(self.ctx.seller, mps, now):
+            for s in listed(self.seller, mps, now):
                 yield rtype, s, renderer
 
     def _settlement(self, report_id: str) -> Report | None:
@@ -325,18 +334,29 @@ class ReportsApi:
         return None
 
     def _settlement_document(self, document_id: str) -> bool:
-        """Render a generated report's document on first request; False when no generated report has that id."""
-        if self.ctx.docs.get(document_id) is not None:
-            return True
+        """Render a generated report's document on first request; False when none of this account's
+        generated reports has that id."""
+        with self._lock:
+            if document_id in self._generated_documents:
+                return True
         for _, s, renderer in self._generated():
             if s.document_id == document_id:
                 with self._lock:
                     if self.ctx.docs.get(document_id) is None:
                         path = self.ctx.docs.new_path(document_id)
-                        rendered = renderer(self.ctx.config.new_seller(), s, path)
+                        rendered = renderer(self.ctx.config.new_seller(self.tenant), s, path)
                         self.ctx.docs.add(document_id, path, rendered.content_type)
+                    self._generated_documents.add(document_id)
                 return True
         return False
+
+    def _has_document(self, document_id: str) -> bool:
+        """Whether the document is one of this account's, ready to download."""
+        with self._lock:
+            requested = document_id in self._documents
+        if requested:
+            return self.ctx.docs.get(document_id) is not None
+        return self._settlement_document(document_id)
 
     # ---- documents ------------------------------------------------------
     def check_restricted(self, document_id: str, restricted_token: bool) -> None:
@@ -355,7 +375,7 @@ class ReportsApi:
         encoding = (one_param(query, "enableContentEncodingUrlHeader") or "false").lower()
         if encoding not in ("true", "false"):
             raise invalid(f"Invalid enableContentEncodingUrlHeader {shown(encoding)}: must be true or false")
-        if self.ctx.docs.get(document_id) is None and not self._settlement_document(document_id):
+        if not self._has_document(document_id):
             raise not_found(f"Report document {document_id} not found")
         expired = self.ctx.faults.take("expire_url", "getReportDocument") is not None
         url = self.ctx.docs.sign(self.ctx.base_url, document_id, expired=expired,

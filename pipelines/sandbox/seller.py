@@ -726,7 +726,8 @@ class SyntheticSeller:
     fixed share of it."""
 
     def __init__(self, seed: int = 7, orders_per_day: int = 40, skus: int = 24,
-                 marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES), seller_id: str = "A2SANDBOXSELLER"):
+                 marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES), seller_id: str = "A2SANDBOXSELLER",
+                 order_block: int = 0):
         unknown = [m for m in marketplace_ids if m not in MARKETPLACES]
         if unknown:
             raise ValueError(f"unknown sandbox marketplace ids {unknown}; known: {sorted(MARKETPLACES)}")
@@ -735,6 +736,7 @@ class SyntheticSeller:
         self.sku_count = skus
         self.marketplace_ids = marketplace_ids
         self.seller_id = seller_id
+        self.order_block = order_block  # sellers of one sandbox number their orders in different blocks
         self.as_of: datetime | None = None  # None: every order in its final state
         self._order_cache = lru_cache(maxsize=256)(self._generate_order_items)
 
@@ -803,7 +805,8 @@ class SyntheticSeller:
         tax_rate = {"USD": Decimal("0.08"), "EUR": Decimal("0.19"), "JPY": Decimal("0.10")}[mp.currency]
         items: list[OrderItem] = []
         for o in range(n_orders):
-            order_id = f"{mp.order_prefix}-{day.toordinal() % 10_000_000:07d}-{o:07d}"
+            number = self.order_block * 100_000 + o
+            order_id = f"{mp.order_prefix}-{day.toordinal() % 10_000_000:07d}-{number:07d}"
             purchase = day_start + timedelta(seconds=rng.randrange(86400))
             cancelled = rng.random() < 0.04
             business = rng.random() < 0.1
@@ -816,7 +819,7 @@ class SyntheticSeller:
                 price = None if cancelled else _money(product.price * qty, mp.decimals)
                 items.append(OrderItem(
                     amazon_order_id=order_id,
-                    order_item_id=f"{day.toordinal() % 100000:05d}{o:07d}{line:02d}",
+                    order_item_id=f"{day.toordinal() % 100000:05d}{number:07d}{line:02d}",
                     marketplace_id=marketplace_id,
                     purchase_date=purchase,
                     last_updated_date=updated,
