@@ -6,6 +6,11 @@ whole data path can be tested with a client, a warehouse and a sandbox alone.
 Waiting is done in parallel (every marketplace and window of a run is requested
 and polled at once, in threads); writing is done one file at a time, each
 landing taking the warehouse's single write slot only for its own load.
+
+A run that failed halfway is resumed at no quota cost: given a ``resume_key``
+(Dagster's root run id, the same for a run and its re-executions), every window
+landed is noted in the warehouse's ledger in its landing's transaction, and the
+windows already noted under that key are not requested again.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from pipelines.document_check import Origin, check_document, check_report
 from pipelines.spapi.datakiosk import DataKioskApi, QueryRun
 from pipelines.spapi.reports import FetchedReport, ReportsApi, parse_time
 from pipelines.warehouse import LandResult, Lineage, Replace, Warehouse
+from pipelines.warehouse.landing import LEDGER
 from pipelines.warehouse.sources import DELIMITED, Delimited
 
 log = logging.getLogger("pipelines.sync")
@@ -51,6 +57,8 @@ class SyncResult:
     windows: list[LandedWindow] = field(default_factory=list)
     cancelled: int = 0
     reused: int = 0
+    resumed: int = 0  # windows an earlier attempt of the run landed, not requested again
+    stuck_cancelled: int = 0  # reports/queries cancelled after waiting IN_QUEUE past queue_timeout, then re-created
     pages: int = 0
     columns: list[tuple[str, str]] = field(default_factory=list)
     added_columns: list[str] = field(default_factory=list)
@@ -79,6 +87,8 @@ class SyncResult:
             merged.windows += r.windows
             merged.cancelled += r.cancelled
             merged.reused += r.reused
+            merged.resumed += r.resumed
+            merged.stuck_cancelled += r.stuck_cancelled
             merged.pages += r.pages
             merged.columns = r.columns or merged.columns
             merged.added_columns += [c for c in r.added_columns if c not in merged.added_columns]
@@ -123,16 +133,19 @@ def _parallel(jobs: Sequence, fetch: Callable, land: Callable, max_workers: int 
 
 
 def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
-                       start: datetime, end: datetime, options: dict[str, str] | None = None) -> SyncResult:
+                       start: datetime, end: datetime, options: dict[str, str] | None = None,
+                       resume_key: str | None = None) -> SyncResult:
     """Land a windowed report for ``[start, end)``: one request per marketplace per
     packed window (at most ``entry.max_window_days`` days, or whole periods), each
-    window replaced atomically in the raw table. ``options``: the user's report options."""
+    window replaced atomically in the raw table. ``options``: the user's report options.
+    ``resume_key``: windows landed under it before are skipped (see the module docs)."""
     result = SyncResult(entry.table, target.account)
     windows, too_old = entry.served(entry.windows(start, end), datetime.now(timezone.utc))
     if too_old:
         log.warning("%s: skipping %d window(s) from %s: Amazon serves only the last %s of this report",
                     entry.report_type, len(too_old), too_old[0][0].date(), entry.history)
-    jobs = [(mp, ws, we) for mp in marketplace_ids for ws, we in windows]
+    jobs = _not_landed(target, entry.table, [(mp, ws, we) for mp in marketplace_ids for ws, we in windows],
+                       resume_key, result)
     requests = {job: entry.request(job[1], job[2], options, job[0]) for job in jobs}  # bad options fail first
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="report-") as tmp:
         def fetch(job) -> FetchedReport:
@@ -144,7 +157,7 @@ def sync_report_window(entry: ReportEntry, api: ReportsApi, target: Target, mark
         def land(job, fetched: FetchedReport) -> None:
             mp, ws, we = job
             lineage = Lineage(account=target.account, marketplace_id=mp, report_id=fetched.report_id,
-                              window_start=ws, window_end=we, source=target.source)
+                              window_start=ws, window_end=we, source=target.source, resume_key=resume_key)
             replace = Replace.window(entry.cursor, ws, we, mp)
             result.add(mp, ws, we, _land_fetched(entry, target.warehouse, fetched, lineage, replace))
             _count(result, fetched)
@@ -227,10 +240,11 @@ def _land_listed(entry: ReportEntry, target: Target, report: dict, fetched: Fetc
 
 
 def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, marketplace_ids: Sequence[str],
-                      start: datetime, end: datetime) -> SyncResult:
+                      start: datetime, end: datetime, resume_key: str | None = None) -> SyncResult:
     """Land a Data Kiosk query for ``[start, end)``: one query per marketplace per
     packed window, following every page, each window replaced atomically.
-    Windows Data Kiosk would reject (over two years back) fail before any call."""
+    Windows Data Kiosk would reject (over two years back) fail before any call.
+    ``resume_key``: windows landed under it before are skipped (see the module docs)."""
     table = spec.table
     result = SyncResult(table, target.account)
     # Vendor views take no marketplace argument: one query answers for all of them.
@@ -238,16 +252,18 @@ def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, market
     jobs = [(mp, ws, we) for mp in scopes for ws, we in spec.windows(start, end)]
     for _, ws, we in jobs:
         check_window(spec, ws.date(), (we - timedelta(days=1)).date(), date.today())
+    jobs = _not_landed(target, table, jobs, resume_key, result)
     with tempfile.TemporaryDirectory(dir=target.workdir, prefix="query-") as tmp:
         def fetch(job):
             mp, ws, we = job
             text = render(spec, ws.date(), (we - timedelta(days=1)).date(), [mp] if mp else [])
-            return api.run(text, Path(tmp) / f"{mp or 'all'}-{ws:%Y%m%d}")
+            return api.run(text, Path(tmp) / f"{mp or 'all'}-{ws:%Y%m%d}",
+                           label=f"{spec.name} for {mp or 'every marketplace'} {ws:%Y-%m-%d}..{we:%Y-%m-%d}")
 
         def land(job, run) -> None:
             mp, ws, we = job
             lineage = Lineage(account=target.account, marketplace_id=mp or "", report_id=",".join(run.query_ids),
-                              window_start=ws, window_end=we, source=target.source)
+                              window_start=ws, window_end=we, source=target.source, resume_key=resume_key)
             replace = Replace.window(spec.cursor, ws, we, mp)
             _check_pages(spec, run)
             if run.documents:
@@ -258,6 +274,7 @@ def sync_query_window(spec: QuerySpec, api: DataKioskApi, target: Target, market
             result.add(mp, ws, we, landed)
             result.requests.extend(run.query_ids)
             result.pages += run.pages
+            result.stuck_cancelled += run.stuck_cancelled
 
         _parallel(jobs, fetch, land)
     return result
@@ -300,6 +317,45 @@ def _count(result: SyncResult, fetched: FetchedReport) -> None:
     result.requests.append(fetched.report_id)
     result.cancelled += fetched.status == "CANCELLED"
     result.reused += bool(fetched.reused)
+    result.stuck_cancelled += fetched.stuck_cancelled
+
+
+Job = tuple[str | None, datetime, datetime]  # (marketplace, window start, window end)
+
+
+def _not_landed(target: Target, table: str, jobs: list[Job], resume_key: str | None,
+                result: SyncResult) -> list[Job]:
+    """The ``jobs`` whose window the ledger does not hold under ``resume_key``
+    (all of them without a key: a new run re-requests every window, restated days included)."""
+    if resume_key is None:
+        return jobs
+    landed = _ledger(target, table, resume_key)
+    todo = []
+    for job in jobs:
+        mp, ws, we = job
+        request_id = landed.get((mp or "", _utc(ws), _utc(we)))
+        if request_id is None:
+            todo.append(job)
+            continue
+        log.info("%s %s %s..%s: landed by an earlier attempt of this run (%s); not requested again",
+                 table, mp or "(all)", _iso(ws), _iso(we), request_id)
+        result.resumed += 1
+    return todo
+
+
+def _ledger(target: Target, table: str, resume_key: str) -> dict[tuple[str, datetime, datetime], str]:
+    """(marketplace, window start, window end) → report or query ids, of the windows of
+    ``table`` and the target's account landed under ``resume_key``."""
+    wh = target.warehouse
+    if not wh.exists(LEDGER):
+        return {}
+    rows = wh.query(f"SELECT marketplace_id, window_start, window_end, request_id FROM {LEDGER} "
+                    "WHERE table_name = ? AND account = ? AND resume_key = ?", [table, target.account, resume_key])
+    return {(mp, _utc(ws), _utc(we)): request_id for mp, ws, we, request_id in rows}
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _landed_report_ids(wh: Warehouse, table: str) -> set[str]:

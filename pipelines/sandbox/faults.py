@@ -1,11 +1,17 @@
 """Runtime fault injection: a small book of armed faults that handlers consume.
 
+Every fault takes ``after``: that many matching calls pass before it strikes
+(``fatal`` with ``after=2`` fails the third report created).
+
 >>> book = FaultBook()
 >>> _ = book.inject("throttle", operation="createReport", count=2)
 >>> book.take("throttle", operation="getReport") is None
 True
 >>> [book.take("throttle", operation="createReport") is not None for _ in range(3)]
 [True, True, False]
+>>> _ = book.inject("fatal", count=1, after=2)
+>>> [book.take("fatal", operation="createReport") is not None for _ in range(4)]
+[False, False, True, False]
 """
 from __future__ import annotations
 
@@ -70,6 +76,9 @@ class FaultBook:
             raise FaultError(f"server_error status must be 500 or 503, got {params['status']!r}")
         if fault == "slow" and not float(params.get("factor", 5)) > 0:
             raise FaultError(f"slow factor must be > 0, got {params['factor']!r}")
+        after = params.get("after", 0)
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            raise FaultError(f"fault after must be a non-negative integer (calls let through first), got {after!r}")
         if fault == "lost_response" and not isinstance(params.get("drop", False), bool):
             raise FaultError(f"lost_response drop must be true or false, got {params['drop']!r}")
         armed = Fault(fault, operation, count, dict(params))
@@ -82,6 +91,9 @@ class FaultBook:
         with self._lock:
             for f in self._faults:
                 if f.name == fault and (f.operation is None or f.operation == operation):
+                    if f.params.get("after"):
+                        f.params["after"] -= 1
+                        return None
                     if f.count is not None:
                         f.count -= 1
                         if f.count == 0:

@@ -69,6 +69,7 @@ class Lineage:
     window_end: datetime | None
     source: str
     snapshot_date: date | None = None
+    resume_key: str | None = None  # with it, the land is noted in the ledger (record_landed_window)
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -275,12 +276,35 @@ def land(con: duckdb.DuckDBPyConnection, table: str, path: Path | Sequence[Path]
         rows, deleted, added = _replace_rows(con, table, source, wanted, declared, lineage, replace, path, fmt)
         landed_children = _land_children(con, table, source, path, json_lines or {}, wanted, inherited, children,
                                          lineage, replace)
+        record_landed_window(con, table, lineage, rows)
         _commit(con)
     except BaseException as exc:
         _rollback(con, exc)
         raise
     return LandResult(rows=rows, columns=list(table_types(con, table).items()), added_columns=added, table=table,
                       deleted=deleted, children=tuple(landed_children))
+
+
+LEDGER = "_landed_windows"
+LEDGER_DAYS = 90  # entries kept: a run is resumed within days, and Amazon keeps reports 90 days
+
+
+def record_landed_window(con: duckdb.DuckDBPyConnection, table: str, lineage: Lineage, rows: int) -> None:
+    """Inside the land's transaction: note in the ledger that ``lineage``'s window of
+    ``table`` landed under its resume key, so a resumed run does not request it again.
+    Being in the same transaction, no window is noted that did not land, nor lands unnoted."""
+    if lineage.resume_key is None:
+        return
+    con.execute(f"CREATE TABLE IF NOT EXISTS {LEDGER} (table_name VARCHAR, account VARCHAR, "
+                "marketplace_id VARCHAR, window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, resume_key VARCHAR, "
+                "request_id VARCHAR, row_count BIGINT, landed_at TIMESTAMPTZ)")
+    key = [table, lineage.account, lineage.marketplace_id, _utc(lineage.window_start), _utc(lineage.window_end),
+           lineage.resume_key]
+    con.execute(f"DELETE FROM {LEDGER} WHERE (table_name = ? AND account = ? AND marketplace_id = ? "
+                "AND window_start IS NOT DISTINCT FROM ? AND window_end IS NOT DISTINCT FROM ? AND resume_key = ?) "
+                f"OR landed_at < now() - INTERVAL {LEDGER_DAYS} DAY", key)
+    con.execute(f"INSERT INTO {LEDGER} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*key, lineage.report_id, rows, datetime.now(timezone.utc)])
 
 
 @contextmanager
