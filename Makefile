@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo's runs go into the Dagster instance `make dev` opens (dagster_home/).
 demo: $(STAMP)
-	$(PY) -m pipelines.cli demo
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(PY) -m pipelines.cli demo
 
 # pytest exits 5 when it collects nothing; any non-zero exit fails make.
 test: $(STAMP)
@@ -28,8 +29,10 @@ PLAN_START ?= $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() -
 plan: $(STAMP)
 	$(PY) -m pipelines.cli plan --start $(PLAN_START) --end $(PLAN_END)
 
+# With no credentials or accounts file of yours, the UI shows the demo's sandbox accounts.
+DEV_ACCOUNTS := $(if $(SPAPI_ACCOUNTS_FILE)$(SPAPI_CLIENT_ID),,SPAPI_ACCOUNTS_FILE=pipelines/demo_accounts.toml)
 dev: $(STAMP)
-	DAGSTER_HOME=$(CURDIR)/dagster_home $(VENV)/bin/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(DEV_ACCOUNTS) $(VENV)/bin/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf $(VENV) data/

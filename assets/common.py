@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from dagster import (
@@ -12,9 +13,12 @@ from dagster import (
     AssetKey,
     BackfillPolicy,
     DailyPartitionsDefinition,
+    DynamicPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
+    MultiPartitionsDefinition,
+    PartitionsDefinition,
     TableColumn,
     TableSchema,
     TimeWindowPartitionsDefinition,
@@ -22,6 +26,7 @@ from dagster import (
 )
 
 from pipelines.config import Settings
+from pipelines.spapi.errors import ConfigError
 from pipelines.periods import first_period_on_or_after
 from pipelines.sync import SyncResult
 from pipelines.warehouse import Warehouse
@@ -60,6 +65,81 @@ def period_partitions(settings: Settings, period: str) -> TimeWindowPartitionsDe
         return TimeWindowPartitionsDefinition(cron_schedule=QUARTER_CRON, start=start, fmt="%Y-%m-%d",
                                               timezone="UTC")
     raise ValueError(f"no partitions for period {period!r}")
+
+
+# The dimensions of a source's partitions: the account (dynamic, one partition per
+# configured account) and, for windowed sources, the day or Amazon's period.
+ACCOUNT_DIM = "account"
+TIME_DIM = "date"
+
+
+ACCOUNT_SETS = ("seller_accounts", "vendor_accounts", "accounts")
+
+
+def account_set(account_types) -> str:
+    """The dynamic partition set holding the accounts of these kinds: ``seller_accounts``,
+    ``vendor_accounts``, or ``accounts`` for reports both kinds can request."""
+    kinds = sorted(set(account_types))
+    return f"{kinds[0]}_accounts" if len(kinds) == 1 else "accounts"
+
+
+def source_partitions(settings: Settings, account_types, period: str | None) -> PartitionsDefinition:
+    """Account × period partitions (``brand-a|2025-01-05``) for a windowed source; the
+    accounts alone for a snapshot. Accounts are dynamic partitions, registered from
+    the settings (``assets.accounts``), so adding an account changes no code."""
+    accounts = DynamicPartitionsDefinition(name=account_set(account_types))
+    if period is None:
+        return accounts
+    return MultiPartitionsDefinition({ACCOUNT_DIM: accounts, TIME_DIM: period_partitions(settings, period)})
+
+
+def run_accounts(context: AssetExecutionContext) -> list[str]:
+    """The accounts this run's partitions name: one, or several for a run over a range of accounts."""
+    if not context.has_partition_key_range and not context.has_partition_key:
+        return []
+    partitions = context.assets_def.partitions_def
+    if isinstance(partitions, MultiPartitionsDefinition):
+        names = {partitions.get_partition_key_from_str(k).keys_by_dimension[ACCOUNT_DIM]
+                 for k in context.partition_keys}
+    else:
+        names = set(context.partition_keys)
+    return sorted(names)
+
+
+def configured_accounts(names: list[str], settings: Settings) -> list[str]:
+    """The run's account partitions, each checked against the configured accounts: a
+    partition of an account since removed from the accounts file fails naming it."""
+    known = {a.name for a in settings.accounts}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(f"account partition(s) {', '.join(unknown)} not configured: add them back to the "
+                          f"accounts file (SPAPI_ACCOUNTS_FILE), or run the partitions of configured accounts "
+                          f"({', '.join(sorted(known))})")
+    return names
+
+
+@dataclass(frozen=True)
+class RunScope:
+    """What a run landed: its accounts and window (or snapshot day), to preview its own rows."""
+
+    accounts: list[str] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    snapshot_date: date | None = None
+
+    def where(self) -> tuple[str, list]:
+        """A filter on the lineage columns selecting the run's rows."""
+        clauses, params = [], []
+        if self.accounts:
+            clauses.append(f"_account IN ({', '.join('?' * len(self.accounts))})")
+            params += self.accounts
+        if self.start is not None and self.end is not None:
+            clauses.append("_window_start >= ? AND _window_start < ?")
+            params += [self.start, self.end]
+        if self.snapshot_date is not None:
+            clauses.append("_snapshot_date = ?")
+            params.append(self.snapshot_date)
+        return " AND ".join(clauses), params
 
 
 def backfill_policy(max_window_days: int) -> BackfillPolicy:
@@ -104,12 +184,13 @@ def key_check_result(warehouse: Warehouse, table: str, key: tuple[str, ...],
 
 
 def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, key: tuple[str, ...] = (),
-                       asset_key: AssetKey | None = None, **extra) -> MaterializeResult:
-    """Row count, column schema, request ids and a small preview of the landed table;
-    with ``key``, the result of the unique-key check. ``asset_key``: which asset of
-    a multi-asset it is for."""
+                       asset_key: AssetKey | None = None, scope: RunScope | None = None,
+                       **extra) -> MaterializeResult:
+    """Row count, column schema, request ids and a small preview of the rows this run
+    landed (``scope``); with ``key``, the result of the unique-key check. ``asset_key``:
+    which asset of a multi-asset it is for."""
     columns = result.columns or warehouse.columns(result.table)
-    preview = warehouse.preview(result.table, limit=5) if columns else []
+    preview = _preview(warehouse, result.table, scope) if columns else []
     metadata = {
         "source": source,
         "table": result.table,
@@ -130,6 +211,14 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         metadata["new_columns"] = MetadataValue.json(result.added_columns)
     checks = [key_check_result(warehouse, result.table, key, asset_key)] if key and columns else []
     return MaterializeResult(asset_key=asset_key, metadata=metadata, check_results=checks)
+
+
+def _preview(warehouse: Warehouse, table: str, scope: RunScope | None) -> list[dict]:
+    names = {n for n, _ in warehouse.columns(table)}
+    where, params = (scope or RunScope()).where()
+    if not where or not {"_account", "_window_start", "_snapshot_date"} <= names:  # a table without lineage
+        return warehouse.preview(table, limit=5)
+    return warehouse.preview(table, limit=5, where=where, params=params)
 
 
 def _markdown(rows: list[dict], max_cols: int = 8) -> str:

@@ -1,7 +1,7 @@
 """One Dagster asset per Data Kiosk query in ``queries/datakiosk/`` (per date grain a file serves).
 
-Partitions follow each query's ``period`` (days, Sunday-to-Saturday weeks or
-calendar months). Query files are validated against the official dataset schema when definitions
+Partitions are account × each query's ``period`` (days, Sunday-to-Saturday
+weeks or calendar months). Query files are validated against the official dataset schema when definitions
 load, so a bad query fails here, naming its file, line and field, before any
 API call. Vendor-only queries are built only for vendor accounts
 (``SPAPI_ACCOUNT_TYPE=vendor``).
@@ -11,7 +11,17 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 
-from assets.common import API_POOL, backfill_policy, key_check_spec, materialize_result, period_partitions, run_window
+from assets.common import (
+    API_POOL,
+    RunScope,
+    backfill_policy,
+    configured_accounts,
+    key_check_spec,
+    materialize_result,
+    run_accounts,
+    run_window,
+    source_partitions,
+)
 from pipelines.config import Settings
 from pipelines.datakiosk_queries import QuerySpec, load_queries
 from pipelines.resources import SpApiResource, WarehouseResource
@@ -27,7 +37,7 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
         description=f"{spec.description}\n\nData Kiosk query `{spec.path.name}` → DuckDB table `{table}`.",
         kinds={"amazon", "graphql", "duckdb"},
         pool=API_POOL,
-        partitions_def=period_partitions(settings, spec.period),
+        partitions_def=source_partitions(settings, (spec.account,), spec.period),
         backfill_policy=backfill_policy(spec.partitions_per_request),
         metadata={"query_file": spec.path.name, "table": table, "key": list(spec.key),
                   "lookback_days": spec.lookback_days, "max_window_days": spec.max_window_days,
@@ -37,12 +47,15 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
     )
     def _query(context: AssetExecutionContext, spapi: SpApiResource, warehouse: WarehouseResource) -> MaterializeResult:
         start, end = run_window(context)
-        context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
+        accounts = configured_accounts(run_accounts(context), spapi.settings)
+        context.log.info(f"Data Kiosk {spec.name}: {start:%Y-%m-%d}..{end:%Y-%m-%d} for {', '.join(accounts)} "
+                         f"({spapi.source})")
 
         def sync(api):
             return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end)
-        result = spapi.for_each_account(spec.account, warehouse, sync)
+        result = spapi.for_each_account(spec.account, warehouse, sync, accounts)
         return materialize_result(result, warehouse.warehouse(), spapi.source, key=spec.key,
+                                  scope=RunScope(accounts, start, end),
                                   query_ids=result.requests, pages=result.pages)
 
     return _query

@@ -1,9 +1,10 @@
 """One Dagster asset per report catalog entry, built by a factory.
 
-- windowed reports: partitioned by day, or by the week (Sunday to Saturday),
-  month or quarter Amazon aggregates them by; a backfill packs its partitions
-  into the widest window the report allows (one request per marketplace per window);
-- snapshot reports: unpartitioned; each run lands a dated snapshot;
+- windowed reports: partitioned by account × day, or × the week (Sunday to
+  Saturday), month or quarter Amazon aggregates them by; a backfill packs its
+  partitions into the widest window the report allows (one request per
+  marketplace per window);
+- snapshot reports: partitioned by account; each run lands a dated snapshot;
 - listed reports (settlements): unpartitioned; each run lands every report
   Amazon generated since the retention horizon that is not landed yet.
 
@@ -32,11 +33,14 @@ from dagster import (
 
 from assets.common import (
     API_POOL,
+    RunScope,
     backfill_policy,
+    configured_accounts,
     key_check_spec,
     materialize_result,
-    period_partitions,
+    run_accounts,
     run_window,
+    source_partitions,
     today_utc,
 )
 from pipelines.catalog import CATALOG, ReportEntry
@@ -76,15 +80,20 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
     kwargs = dict(name=entry.asset_name, specs=specs, pool=API_POOL,
                   check_specs=key_check_spec(entry.asset_name, entry.key))
     if windowed:
-        kwargs.update(partitions_def=period_partitions(settings, entry.period),
+        kwargs.update(partitions_def=source_partitions(settings, entry.account_types, entry.period),
                       backfill_policy=backfill_policy(entry.partitions_per_request))
+    elif entry.requested:
+        kwargs.update(partitions_def=source_partitions(settings, entry.account_types, None))
 
     @multi_asset(**kwargs)
     def _report(context: AssetExecutionContext, config: ReportRunConfig, spapi: SpApiResource,
                 warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+        accounts = configured_accounts(run_accounts(context), spapi.settings) if entry.requested else None
+        start = end = None
         if windowed:
             start, end = run_window(context)
-            context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} ({spapi.source})")
+            context.log.info(f"{entry.report_type}: {start:%Y-%m-%d}..{end:%Y-%m-%d} for {', '.join(accounts)} "
+                             f"({spapi.source})")
 
             def sync(api):
                 return sync_report_window(entry, api.reports(entry.pii), api.target, _served(entry, api), start,
@@ -99,14 +108,15 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
             def sync(api):
                 return sync_listed_reports(entry, api.reports(entry.pii), api.target, _served(entry, api), since)
         skipped: list[str] = []
-        result = _for_each_account(entry, spapi, warehouse, pii_opt_in(entry, sync, skipped))
+        result = _for_each_account(entry, spapi, warehouse, pii_opt_in(entry, sync, skipped), accounts)
         extra = {"pii_skipped_accounts": MetadataValue.md(_skipped_note(skipped))} if skipped else {}
         wh = warehouse.warehouse()
+        scope = RunScope(accounts, start, end, None if windowed or not entry.requested else today_utc())
         yield materialize_result(result, wh, spapi.source, key=entry.key, asset_key=AssetKey(entry.asset_name),
-                                 report_type=entry.report_type, reused_reports=result.reused, **extra)
+                                 scope=scope, report_type=entry.report_type, reused_reports=result.reused, **extra)
         for table in children:
             child = SyncResult(table, rows=result.child_rows.get(table, 0), requests=result.requests)
-            yield materialize_result(child, wh, spapi.source, asset_key=AssetKey(table),
+            yield materialize_result(child, wh, spapi.source, asset_key=AssetKey(table), scope=scope,
                                      report_type=entry.report_type, parent=entry.table)
 
     return _report
@@ -117,13 +127,15 @@ def _served(entry: ReportEntry, api) -> list[str]:
     return [m for m in api.account.marketplace_ids if entry.serves(m)]
 
 
-def _for_each_account(entry: ReportEntry, spapi: SpApiResource, warehouse: WarehouseResource, sync) -> SyncResult:
+def _for_each_account(entry: ReportEntry, spapi: SpApiResource, warehouse: WarehouseResource, sync,
+                      accounts: list[str] | None) -> SyncResult:
     """Run ``sync`` for every account that can request the report (sellers, vendors or
-    both); one kind failing does not stop the other from landing."""
+    both; only ``accounts``, the run's partitions, if given); one kind failing does not
+    stop the other from landing."""
     results, errors = [], []
     for kind in (k for k in entry.account_types if k in spapi.settings.account_types):
         try:
-            results.append(spapi.for_each_account(kind, warehouse, sync))
+            results.append(spapi.for_each_account(kind, warehouse, sync, accounts))
         except Exception as exc:
             errors.append(exc)
     if errors:
@@ -157,6 +169,7 @@ def builds(entry: ReportEntry, settings: Settings) -> bool:
 
 
 def report_assets(settings: Settings) -> list[AssetsDefinition]:
-    """The catalog entries the configured accounts (sellers, vendors) can request."""
+    """The catalog entries the configured accounts (sellers, vendors) can request; those Amazon
+    generates (settlements) are assets/listed_reports.py's."""
     return [report_asset(e, settings) for e in CATALOG
-            if set(e.account_types) & settings.account_types and builds(e, settings)]
+            if e.requested and set(e.account_types) & settings.account_types and builds(e, settings)]

@@ -1,45 +1,112 @@
 """The daily sync: yesterday's partition of every partitioned asset plus its
 lookback (the trailing days Amazon restates; for weekly, monthly or quarterly
-assets the periods that ended within it), and a fresh run of every
-unpartitioned source (snapshots, settlements)."""
+assets the periods that ended within it), and a fresh snapshot of every snapshot
+source, for each configured account (a run per source and account, so each
+account's health shows apart in the UI)."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
 
-from dagster import AssetKey, AssetsDefinition, AssetSelection, RunRequest, ScheduleEvaluationContext, schedule
+from dagster import (
+    AssetKey,
+    AssetsDefinition,
+    AssetSelection,
+    MultiPartitionKey,
+    MultiPartitionsDefinition,
+    RunRequest,
+    ScheduleEvaluationContext,
+    schedule,
+)
 
+from assets.common import ACCOUNT_DIM, ACCOUNT_SETS, TIME_DIM
+from pipelines.config import Settings
 from pipelines.periods import period_start, recent_periods
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
-def daily_run_requests(sources: Sequence[AssetsDefinition], today) -> list[RunRequest]:
-    """One run per source asset (all tables of a multi-asset together); partitioned
-    ones cover yesterday plus their lookback, in whole periods (a week's report once
-    the week is over), ``delay_days`` further back for data Amazon publishes late.
-    Assets that need a report option of the user's (run config) are left to them."""
+def daily_run_requests(sources: Sequence[AssetsDefinition], today, settings: Settings) -> list[RunRequest]:
+    """One run per source asset (all tables of a multi-asset together) and account;
+    windowed ones cover yesterday plus their lookback, in whole periods (a week's
+    report once the week is over), ``delay_days`` further back for data Amazon
+    publishes late. Assets that need a report option of the user's (run config)
+    are left to them; sources not partitioned by account (files the user keeps) run once."""
     requests = []
     for a in sources:
         key = source_key(a)
         meta = a.metadata_by_key[key]
         if meta.get("required_report_options"):
             continue
+        accounts = [acct.name for acct in settings.accounts if acct.account_type in account_kinds(a)]
+        name = key.to_user_string()
         if a.partitions_def is None:
-            requests.append(RunRequest(run_key=f"{key.to_user_string()}:{today}", asset_selection=sorted(a.keys)))
+            requests.append(RunRequest(run_key=f"{name}:{today}", asset_selection=sorted(a.keys)))
+            continue
+        if account_set_name(a) is None:  # partitioned otherwise (settlements: by their own sensor)
+            continue
+        if not isinstance(a.partitions_def, MultiPartitionsDefinition):  # a snapshot: one partition per account
+            requests += [RunRequest(run_key=f"{name}:{acct}:{today}", asset_selection=sorted(a.keys),
+                                    partition_key=acct) for acct in accounts]
             continue
         span = recent_periods(today, str(meta.get("period", "DAY")), int(meta.get("lookback_days", 0)),
-                              int(meta.get("delay_days", 0)), earliest=a.partitions_def.start.date())
+                              int(meta.get("delay_days", 0)), earliest=time_start(a))
         if span is None:  # no period has ended within the lookback yet
             continue
         first, last = span
-        requests.append(RunRequest(
-            run_key=f"{key.to_user_string()}:{first}:{last}",
-            asset_selection=sorted(a.keys),
-            tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
-        ))
+        requests += [RunRequest(run_key=f"{name}:{acct}:{first}:{last}", asset_selection=sorted(a.keys),
+                                tags=range_tags((acct, acct), (first, last))) for acct in accounts]
     return requests
+
+
+def account_kinds(a: AssetsDefinition) -> tuple[str, ...]:
+    """The kinds of account (seller, vendor) a source's account partitions hold."""
+    name = account_set_name(a) or ""
+    return ("seller", "vendor") if name == "accounts" else (name.removesuffix("_accounts"),)
+
+
+def account_set_name(a: AssetsDefinition) -> str | None:
+    """The dynamic partition set of a source's accounts (None: not partitioned by account)."""
+    partitions = a.partitions_def
+    if isinstance(partitions, MultiPartitionsDefinition):
+        partitions = partitions.get_partitions_def_for_dimension(ACCOUNT_DIM)
+    name = getattr(partitions, "name", None)
+    return name if name in ACCOUNT_SETS else None
+
+
+def time_start(a: AssetsDefinition) -> date:
+    """The first day of a windowed source's time partitions."""
+    return a.partitions_def.get_partitions_def_for_dimension(TIME_DIM).start.date()
+
+
+def range_tags(accounts: tuple[str, str], days: tuple[date, date] | None = None) -> dict[str, str]:
+    """The tags of a run over the partitions from the first to the last account and,
+    for a windowed source, from the first to the last period."""
+    if days is None:
+        return {RANGE_START_TAG: accounts[0], RANGE_END_TAG: accounts[1]}
+    keys = [str(MultiPartitionKey({ACCOUNT_DIM: acct, TIME_DIM: day.isoformat()}))
+            for acct, day in zip(accounts, days)]
+    return {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[1]}
+
+
+def account_ranges(order: Sequence[str], wanted: Collection[str]) -> list[tuple[str, str]]:
+    """The fewest ranges of consecutive partitions in ``order`` (a partition set's
+    accounts as Dagster orders them) that hold every wanted account and no other.
+
+    >>> account_ranges(["a", "old", "b", "c"], {"a", "b", "c"})
+    [('a', 'a'), ('b', 'c')]
+    """
+    ranges: list[list[str]] = []
+    previous_wanted = False
+    for name in order:
+        if name in wanted:
+            if previous_wanted:
+                ranges[-1][1] = name
+            else:
+                ranges.append([name, name])
+        previous_wanted = name in wanted
+    return [(first, last) for first, last in ranges]
 
 
 def source_key(a: AssetsDefinition) -> AssetKey:
@@ -48,25 +115,30 @@ def source_key(a: AssetsDefinition) -> AssetKey:
     return min(a.keys, key=lambda k: k.to_user_string())
 
 
-def range_runs(sources: Sequence[AssetsDefinition], first: date, last: date,
+AccountRanges = Callable[[str], list[tuple[str, str]]]
+
+
+def range_runs(sources: Sequence[AssetsDefinition], first: date, last: date, accounts: AccountRanges,
                options: Mapping[str, str] | None = None) -> list[tuple[str, list[AssetsDefinition], dict, dict]]:
-    """The runs that bring partitioned ``sources`` up to date for the days
-    ``first..last``, as (label, assets, tags, run config): one per period and
-    publication delay (a run has one partitions definition and one range), over
-    the whole periods that overlap those days and have ended by ``last``
-    (``delay_days`` earlier for data Amazon publishes late), and at least the
+    """The runs that bring windowed ``sources`` up to date for the days
+    ``first..last``, as (label, assets, tags, run config): one per period,
+    publication delay and account set (a run has one partitions definition and one
+    range), over the configured accounts (``accounts(set name)``: their ranges of
+    partitions) and the whole periods that overlap those days and have ended by
+    ``last`` (``delay_days`` earlier for data Amazon publishes late), at least the
     latest such period (a monthly report's last month). Assets that need report
     options of the user's run only when ``options`` has them all."""
     options = dict(options or {})
-    groups: dict[tuple[str, int], list[AssetsDefinition]] = {}
+    groups: dict[tuple[str, int, str], list[AssetsDefinition]] = {}
     for a in sources:
         meta = a.metadata_by_key[source_key(a)]
-        if a.partitions_def is not None and all(o in options for o in meta.get("required_report_options") or ()):
-            group = (str(meta.get("period", "DAY")), int(meta.get("delay_days", 0)))
+        if (isinstance(a.partitions_def, MultiPartitionsDefinition)
+                and all(o in options for o in meta.get("required_report_options") or ())):
+            group = (str(meta.get("period", "DAY")), int(meta.get("delay_days", 0)), account_set_name(a))
             groups.setdefault(group, []).append(a)
     runs = []
-    for (period, delay), members in groups.items():
-        earliest = max(m.partitions_def.start.date() for m in members)
+    for (period, delay, account_set), members in groups.items():
+        earliest = max(time_start(m) for m in members)
         today = last + timedelta(days=1)
         span = (recent_periods(today, period, (last - first).days, delay, earliest=earliest)
                 or recent_periods(today, period, _back_to_latest_period(today, period, delay), delay,
@@ -81,9 +153,29 @@ def range_runs(sources: Sequence[AssetsDefinition], first: date, last: date,
             required = m.metadata_by_key[source_key(m)].get("required_report_options") or ()
             if required:
                 ops[m.node_def.name] = {"config": {"report_options": {o: options[o] for o in required}}}
-        runs.append((label, members, {RANGE_START_TAG: span[0].isoformat(), RANGE_END_TAG: span[1].isoformat()},
-                     {"ops": ops} if ops else {}))
+        if account_set == "accounts":  # its own run: a partitions definition of its own
+            label += " (reports of sellers and vendors)"
+        for account_range in accounts(account_set):
+            runs.append((f"{label}, {_accounts_label(account_range)}", members, range_tags(account_range, span),
+                         {"ops": ops} if ops else {}))
     return runs
+
+
+def snapshot_runs(sources: Sequence[AssetsDefinition],
+                  accounts: AccountRanges) -> list[tuple[str, list[AssetsDefinition], dict, dict]]:
+    """The runs that land today's snapshot of every snapshot source: one per account set."""
+    groups: dict[str, list[AssetsDefinition]] = {}
+    for a in sources:
+        name = account_set_name(a)
+        if name is not None and not isinstance(a.partitions_def, MultiPartitionsDefinition):
+            groups.setdefault(name, []).append(a)
+    return [(f"snapshot sources, {_accounts_label(r)}", members, range_tags(r), {})
+            for name, members in groups.items() for r in accounts(name)]
+
+
+def _accounts_label(account_range: tuple[str, str]) -> str:
+    first, last = account_range
+    return f"account {first}" if first == last else f"accounts {first}..{last}"
 
 
 def _back_to_latest_period(today: date, period: str, delay_days: int) -> int:
@@ -98,11 +190,11 @@ def _back_to_latest_period(today: date, period: str, delay_days: int) -> int:
     return (last_day - latest).days
 
 
-def daily_sync_schedule(sources: Sequence[AssetsDefinition]):
+def daily_sync_schedule(sources: Sequence[AssetsDefinition], settings: Settings):
     @schedule(name="daily_sync", cron_schedule="0 6 * * *", execution_timezone="UTC",
               target=AssetSelection.assets(*sources),
-              description="Daily: yesterday plus each source's lookback window; snapshots and settlements.")
+              description="Daily, per account: yesterday plus each source's lookback window; snapshots.")
     def _daily(context: ScheduleEvaluationContext):
-        return daily_run_requests(sources, context.scheduled_execution_time.date())
+        return daily_run_requests(sources, context.scheduled_execution_time.date(), settings)
 
     return _daily

@@ -20,10 +20,12 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
-from pipelines.config import CREDENTIAL_VARS, PII_VAR, Settings
+from pipelines.config import CREDENTIAL_VARS, Settings
 from pipelines.spapi.errors import ConfigError
 from pipelines.warehouse import Warehouse, publish_path
+from pipelines.warehouse.lake import redact
 
 SANDBOX_BANNER = """\
 ================================================================================
@@ -39,16 +41,18 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def run_sync(days: int, end: date | None = None, debug: bool = False, models: bool = True,
-             options: dict[str, str] | None = None,
-             only_with_options: bool = False) -> tuple[dict[str, int], list[str]]:
+             options: dict[str, str] | None = None, only_with_options: bool = False,
+             only_account: str | None = None) -> tuple[dict[str, int], list[str]]:
     """Materialize every source for the last ``days`` days (ending yesterday), then
     (with ``models``) every model. Returns the row count of each landed table and
     the failed checks. ``options``: report options for the reports that need the
     user's (e.g. ``asin``); those reports are left out without them, and are the
-    only ones run with ``only_with_options``."""
-    from dagster import AssetSelection, DagsterInstance
+    only ones run with ``only_with_options``. ``only_account``: that account's
+    partitions only (every configured account's by default)."""
+    from dagster import AssetSelection
 
-    from assets.schedules import range_runs, source_key
+    from assets.accounts import register_accounts
+    from assets.schedules import account_ranges, range_runs, snapshot_runs, source_key
     from pipelines.definitions import build_definitions
     from pipelines.resources import client_config
 
@@ -63,14 +67,23 @@ def run_sync(days: int, end: date | None = None, debug: bool = False, models: bo
     first = max(last - timedelta(days=days - 1), settings.start_date)
     assets = list(defs.assets)
     resources = defs.resources
-    partitioned = [a for a in assets if a.partitions_def is not None
-                   and (not only_with_options or a.metadata_by_key[source_key(a)].get("required_report_options"))]
     model_assets = [a for a in assets if "models" in a.group_names_by_key.values()]
-    unpartitioned_sources = [a for a in assets if a.partitions_def is None and a not in model_assets]
-    with DagsterInstance.ephemeral() as instance:
+    sources = [a for a in assets if a not in model_assets and (
+        not only_with_options or a.metadata_by_key[source_key(a)].get("required_report_options"))]
+    configured = {only_account} if only_account else {a.name for a in settings.accounts}
+    with dagster_instance() as instance:
+        register_accounts(instance, settings)
+
+        def accounts(partition_set: str) -> list[tuple[str, str]]:
+            return account_ranges(instance.get_dynamic_partitions(partition_set), configured)
+
+        unpartitioned = [a for a in sources if a.partitions_def is None]
         steps = [
-            *range_runs(partitioned, first, last, options),  # one run per period (days, weeks, ...)
-            *([] if only_with_options else [("snapshot and listed sources", unpartitioned_sources, {}, {})]),
+            *range_runs(sources, first, last, accounts, options),  # per period (days, weeks, ...) and account set
+            *([] if only_with_options else [
+                *snapshot_runs(sources, accounts),
+                *listed_report_steps(instance, assets, settings),
+                *([("files you keep", unpartitioned, {}, {})] if unpartitioned else [])]),
             *([("models", model_assets, {}, {})] if models else []),
         ]
         failed_checks = []
@@ -85,17 +98,46 @@ def run_sync(days: int, end: date | None = None, debug: bool = False, models: bo
     return landed_tables(settings), failed_checks
 
 
+@contextmanager
+def dagster_instance():
+    """The Dagster instance of ``DAGSTER_HOME`` (the one ``make dev`` opens, so the UI
+    shows what a sync landed), or a throwaway one when it is not set."""
+    from dagster import DagsterInstance
+
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    with instance:
+        yield instance
+
+
+def listed_report_steps(instance, assets, settings: Settings) -> list[tuple[str, list, dict, dict]]:
+    """A run per report Amazon generated on its own (settlements) not landed yet, each a
+    partition of its own (what the listed-report sensors do, without the daemon)."""
+    from assets.listed_reports import listed_report_runs
+
+    by_key = {key: a for a in assets for key in a.keys}
+    return [(f"{request.asset_selection[0].to_user_string()} {request.partition_key}",
+             [by_key[request.asset_selection[0]]], {"dagster/partition": request.partition_key}, {})
+            for request in listed_report_runs(instance, settings)]
+
+
+DEMO_ACCOUNTS = Path(__file__).with_name("demo_accounts.toml")
+
+
 def run_demo(days: int, debug: bool = False) -> tuple[dict[str, int], list[str]]:
-    """Everything the sandbox serves: the seller account's reports (restricted ones
-    included: the demo opts in, its buyers are synthetic), then those that need
-    options of the user's (the seller's own ASINs), then the vendor account's."""
-    with _environment({PII_VAR: "1"}):
+    """Everything the sandbox serves, for the demo's accounts (a seller in each region
+    and a vendor, pipelines/demo_accounts.toml: restricted reports opted in, its buyers
+    are synthetic), then the reports that need options of the user's (each seller's
+    own ASINs)."""
+    with _environment({"SPAPI_ACCOUNTS_FILE": str(DEMO_ACCOUNTS)}):
         counts, checks = run_sync(days, debug=debug)
-        options = demo_report_options(Settings.from_env().warehouse_path)
-        print(f"-> reports that need options of yours, with the demo's: {options}", flush=True)
-        counts, more = run_sync(days, debug=debug, models=False, options=options, only_with_options=True)
-    counts, vendor_checks = run_vendor_demo(days, debug)
-    return counts, checks + more + vendor_checks
+        settings = Settings.from_env()
+        for account in settings.accounts_of("seller"):
+            options = demo_report_options(settings.warehouse_path, account.name)
+            print(f"-> reports that need options of yours, with {account.name}'s: {options}", flush=True)
+            counts, more = run_sync(days, debug=debug, models=False, options=options, only_with_options=True,
+                                    only_account=account.name)
+            checks += more
+    return counts, checks
 
 
 @contextmanager
@@ -114,34 +156,13 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def demo_report_options(warehouse_path) -> dict[str, str]:
+def demo_report_options(warehouse_path, account: str) -> dict[str, str]:
     """Report options a user would choose, taken from what the demo landed: the
     seller's first ASINs (Brand Analytics search query performance) and a product type."""
-    wh = Warehouse(warehouse_path)
+    wh = Warehouse.configured(warehouse_path)
     asins = [r[0] for r in wh.query("SELECT DISTINCT asin1 FROM raw_merchant_listings_all "
-                                    "WHERE asin1 <> '' ORDER BY 1 LIMIT 3")]
+                                    "WHERE asin1 <> '' AND _account = ? ORDER BY 1 LIMIT 3", [account])]
     return {"asin": " ".join(asins), "productType": "BOTTLE"}  # a product type the demo seller sells
-
-
-# The demo's second account: a vendor in the US, served by its own embedded sandbox (``--vendor``).
-VENDOR_DEMO_ENV = {"SPAPI_ACCOUNT": "sandbox-vendor", "SPAPI_ACCOUNT_TYPE": "vendor",
-                   "SPAPI_MARKETPLACE_IDS": "ATVPDKIKX0DER"}
-
-
-def run_vendor_demo(days: int, debug: bool = False) -> tuple[dict[str, int], list[str]]:
-    """Land the vendor reports and datasets of a vendor sandbox account into the same
-    warehouse (rows carry ``_account = sandbox-vendor``). Models are left to the
-    seller run: they read seller tables, and rebuilding them from a vendor-only
-    definition would publish a BI copy without them."""
-    from pipelines.resources import stop_embedded_sandbox
-
-    print("-> vendor demo account (sandbox-vendor, US)", flush=True)
-    stop_embedded_sandbox()  # the seller's sandbox; the vendor gets its own
-    try:
-        with _environment(VENDOR_DEMO_ENV):
-            return run_sync(days, debug=debug, models=False)
-    finally:
-        stop_embedded_sandbox()
 
 
 def _materialize(assets, resources, instance, tags, selection, debug: bool, config: dict | None = None):
@@ -208,7 +229,7 @@ def run_plan(start: date, end: date, accounts_file: str | None) -> int:
 
 
 def landed_tables(settings: Settings) -> dict[str, int]:
-    wh = Warehouse(settings.warehouse_path)
+    wh = Warehouse.configured(settings.warehouse_path)
     return {name: wh.row_count(name) for name in wh.tables()}
 
 
@@ -305,8 +326,15 @@ def _run(args: argparse.Namespace, debug: bool) -> int:
     settings = Settings.from_env()
     print(f"\nsynced in {time.monotonic() - t0:.0f}s; {len(counts)} tables, "
           f"{sum(counts.values()):,} rows" + (f"; EMPTY: {', '.join(empty)}" if empty else "")
-          + f"\nwarehouse: {settings.warehouse_path}   BI copy: {publish_path(settings.warehouse_path)}")
+          + f"\n{_where_rows_are(settings)}")
     return 0
+
+
+def _where_rows_are(settings: Settings) -> str:
+    wh = Warehouse.configured(settings.warehouse_path)
+    if wh.lake:
+        return f"warehouse: DuckLake {wh.lake}   BI tools attach it read-only: {redact(wh.lake.attach_sql(read_only=True))}"
+    return f"warehouse: {settings.warehouse_path}   BI copy: {publish_path(settings.warehouse_path)}"
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -16,6 +16,9 @@ its credentials, so the file itself holds no secret::
     refresh_token_env = "BRAND_A_REFRESH_TOKEN"
     pii_reports = true                           # opt in to reports with buyer data (default false)
 
+An entry with ``sandbox = true`` instead of credential variables is an account of
+the embedded local sandbox (the demo's accounts: pipelines/demo_accounts.toml).
+
 Reports with buyer names and addresses (restricted, PII) are requested only for
 accounts that opt in: ``pii_reports = true`` in the file, or ``SPAPI_PII_REPORTS=1``
 for the single account of the environment.
@@ -46,7 +49,8 @@ DEFAULT_MARKETPLACE = {"na": "ATVPDKIKX0DER", "eu": "A1PA6795UKMFR9", "fe": "A1V
 SANDBOX_MARKETPLACES = ("ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528")
 ACCOUNT_TYPES = ("seller", "vendor")
 ACCOUNT_FILE_KEYS = ("name", "region", "marketplace_ids", "account_type", "client_id_env",
-                     "client_secret_env", "refresh_token_env", "pii_reports")
+                     "client_secret_env", "refresh_token_env", "pii_reports", "sandbox")
+CREDENTIAL_KEYS = ("client_id_env", "client_secret_env", "refresh_token_env")
 PII_VAR = "SPAPI_PII_REPORTS"
 DATA_DIR = Path(os.environ.get("SPAPI_DATA_DIR", "data"))
 # Oldest SPAPI_START_DATE accepted: an older one is a typo (1025 for 2025), not history to sync.
@@ -86,7 +90,7 @@ class Settings:
         start = _parse_start(env.get("SPAPI_START_DATE"))
         if env.get("SPAPI_ACCOUNTS_FILE"):
             accounts = load_accounts(Path(env["SPAPI_ACCOUNTS_FILE"]), env)
-            sandbox = False
+            sandbox = all(a.credential_vars is None for a in accounts)
         else:
             present = [v for v in CREDENTIAL_VARS if env.get(v)]
             if present and len(present) < len(CREDENTIAL_VARS):
@@ -129,7 +133,10 @@ def load_accounts(path: Path, env: Mapping[str, str]) -> tuple[Account, ...]:
     for n, raw in enumerate(entries, 1):
         label = f"{where}, account #{n}"
         unknown = sorted(set(raw) - set(ACCOUNT_FILE_KEYS))
-        missing = [k for k in ("name", "client_id_env", "client_secret_env", "refresh_token_env") if k not in raw]
+        on_sandbox = raw.get("sandbox", False)
+        if not isinstance(on_sandbox, bool):
+            raise ConfigError(f"{label}: sandbox must be true or false, got {on_sandbox!r}")
+        missing = [k for k in ("name", *(() if on_sandbox else CREDENTIAL_KEYS)) if k not in raw]
         if unknown or missing:
             raise ConfigError(f"{label}: " + "; ".join(
                 ([f"unknown keys {unknown}"] if unknown else []) + ([f"missing keys {missing}"] if missing else []))
@@ -143,10 +150,13 @@ def load_accounts(path: Path, env: Mapping[str, str]) -> tuple[Account, ...]:
         ids = raw.get("marketplace_ids") or [DEFAULT_MARKETPLACE[region]]
         if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
             raise ConfigError(f"{label}: marketplace_ids must be a list of marketplace id strings")
-        creds = (raw["client_id_env"], raw["client_secret_env"], raw["refresh_token_env"])
-        unset = [v for v in creds if not env.get(v)]
+        creds = None if on_sandbox else tuple(raw[k] for k in CREDENTIAL_KEYS)
+        unset = [v for v in creds or () if not env.get(v)]
         if unset:
             raise ConfigError(f"{label}: environment variables {', '.join(unset)} are not set")
+        if accounts and (accounts[0].credential_vars is None) != on_sandbox:
+            raise ConfigError(f"{label}: mixes Amazon and sandbox accounts in one file; the sandbox's rows "
+                              f"go to a warehouse of their own, so use a file of sandbox accounts only")
         pii = raw.get("pii_reports", False)
         if not isinstance(pii, bool):
             raise ConfigError(f"{label}: pii_reports must be true or false, got {pii!r}")

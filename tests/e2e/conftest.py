@@ -6,9 +6,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from dagster import AssetSelection, DagsterInstance, materialize
+from dagster import AssetSelection, DagsterInstance, DynamicPartitionsDefinition, materialize
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+from assets.accounts import register_accounts
+from assets.schedules import range_tags
 from pipelines import resources
 from pipelines.catalog import ReportEntry
 from pipelines.config import CREDENTIAL_VARS, Settings
@@ -75,20 +76,59 @@ def defs(sandbox_env):
 
 
 @pytest.fixture
-def run(defs):
-    """``run(["raw_x"], first, last)`` materializes assets for a day range."""
+def run(defs, sandbox_env):
+    """``run(["raw_x"], first, last)`` materializes assets for a day range of every
+    configured account; without days, their snapshots. Listed reports (settlements)
+    land one run per report Amazon lists, as their sensor asks. Returns the last run's result."""
     instance = DagsterInstance.ephemeral()
 
     def _run(names, first: date | None = None, last: date | None = None, raise_on_error=True):
-        tags = {}
-        if first is not None:
-            tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: (last or first).isoformat()}
-        return materialize(list(defs.assets), resources=defs.resources, instance=instance, tags=tags,
-                           selection=AssetSelection.assets(*names).required_multi_asset_neighbors(),
-                           raise_on_error=raise_on_error)  # a report's child tables land with it
+        selection = AssetSelection.assets(*names).required_multi_asset_neighbors()  # a report's child tables too
+        listed = [a for a in defs.assets if is_listed(a) and {k.to_user_string() for k in a.keys} & set(names)]
+        if listed:
+            from assets.listed_reports import listed_report_runs
+
+            result = None
+            for request in listed_report_runs(instance, sandbox_env):
+                result = materialize(list(defs.assets), resources=defs.resources, instance=instance,
+                                     partition_key=request.partition_key, selection=request.asset_selection,
+                                     raise_on_error=raise_on_error)
+            return result
+        partitioned = any(a.partitions_def is not None for a in defs.assets
+                          if {k.to_user_string() for k in a.keys} & set(names))
+        if not partitioned:  # models, files the user keeps
+            return materialize(list(defs.assets), resources=defs.resources, instance=instance,
+                               selection=selection, raise_on_error=raise_on_error)
+        return materialize_range(defs, sandbox_env, selection, first, last, instance=instance,
+                                 raise_on_error=raise_on_error)
 
     yield _run
     instance.dispose()
+
+
+def is_listed(a) -> bool:
+    """A source partitioned by the reports Amazon lists (settlements), not by account."""
+    from assets.common import ACCOUNT_SETS
+
+    return isinstance(a.partitions_def, DynamicPartitionsDefinition) and a.partitions_def.name not in ACCOUNT_SETS
+
+
+def materialize_range(defs, settings: Settings, selection, first: date | None = None, last: date | None = None,
+                      instance: DagsterInstance | None = None, **kwargs):
+    """``dagster.materialize`` of ``selection`` over the days ``first..last`` (without days:
+    the snapshot partitions) of every configured account, on ``instance`` (or a fresh one)
+    with the accounts registered as partitions, as the account sensor does."""
+    own = instance is None
+    instance = instance or DagsterInstance.ephemeral()
+    register_accounts(instance, settings)
+    accounts = (settings.accounts[0].name, settings.accounts[-1].name)
+    tags = range_tags(accounts, (first, last or first) if first is not None else None)
+    try:
+        return materialize(list(defs.assets), resources=defs.resources, instance=instance, selection=selection,
+                           tags={**tags, **kwargs.pop("tags", {})}, **kwargs)
+    finally:
+        if own:
+            instance.dispose()
 
 
 def day_window(first: date, last: date) -> tuple[datetime, datetime]:
@@ -125,3 +165,17 @@ def listed_rows(config: SandboxConfig, e: ReportEntry, since: datetime, now: dat
     seller = config.new_seller()
     return {r.report_id: renderer(seller, r, workdir / "truth.gz").rows
             for r in listed(seller, config.marketplace_ids, now) if r.created >= since}
+
+
+def land_generated(defs, settings: Settings, tables: set[str] | None = None) -> None:
+    """Land the reports Amazon generated that it still keeps (settlements, Date Range; only ``tables``
+    if given) as spapi-sync does: each report a partition; one run over each table's new partitions."""
+    from assets.listed_reports import listed_report_runs
+    from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+
+    instance = DagsterInstance.ephemeral()
+    requests = listed_report_runs(instance, settings)
+    for table in {r.asset_selection[0] for r in requests if tables is None or r.asset_selection[0].path[-1] in tables}:
+        keys = [r.partition_key for r in requests if r.asset_selection[0] == table]  # added in this order
+        materialize([a for a in defs.assets if table in a.keys], resources=defs.resources, instance=instance,
+                    tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]})

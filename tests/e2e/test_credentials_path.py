@@ -3,16 +3,14 @@ an SP-API endpoint (here the sandbox, standing in for Amazon by host name)."""
 from __future__ import annotations
 
 import pytest
-from dagster import DagsterInstance, materialize
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
 from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from pipelines.sandbox.server import SandboxConfig, SandboxServer
 from pipelines.spapi.errors import AuthError
 from pipelines.warehouse import Warehouse
-from tests.e2e.conftest import LAST_DAY
+from tests.e2e.conftest import LAST_DAY, materialize_range
 
 ORDERS = "raw_all_orders_by_order_date"
 
@@ -34,11 +32,8 @@ def amazon_like(tmp_path, monkeypatch):
 
 
 def materialize_orders(selection=(ORDERS,), **kwargs):
-    defs = build_definitions(Settings.from_env())
-    with DagsterInstance.ephemeral() as instance:
-        return materialize(list(defs.assets), resources=defs.resources, instance=instance,
-                           selection=list(selection),
-                           tags={RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)}, **kwargs)
+    settings = Settings.from_env()
+    return materialize_range(build_definitions(settings), settings, list(selection), LAST_DAY, LAST_DAY, **kwargs)
 
 
 def test_with_credentials_rows_are_amazon_sourced_and_quota_is_shared_on_disk(amazon_like, tmp_path):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pipelines.datakiosk_queries import load_queries, render
 from pipelines.sandbox.datakiosk_engine import DataKioskEngine
 from pipelines.sandbox.seller import SyntheticSeller
-from tests.e2e.conftest import LAST_DAY
+from tests.e2e.conftest import LAST_DAY, materialize_range
 
 US = "ATVPDKIKX0DER"
 # Daily ones (run together over a day range); weekly and monthly ones: tests/e2e/test_json_reports_e2e.py.
@@ -59,9 +59,6 @@ def test_datakiosk_units_by_sku_equal_the_orders_report(run, warehouse):
 
 
 def test_a_vendor_account_gets_the_vendor_views_and_they_land(sandbox_env, monkeypatch, tmp_path):
-    from dagster import materialize
-
-    from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
     from pipelines.config import Settings
     from pipelines.definitions import build_definitions
     from pipelines.warehouse import Warehouse
@@ -73,9 +70,8 @@ def test_a_vendor_account_gets_the_vendor_views_and_they_land(sandbox_env, monke
     vendor = sorted(q.table for q in load_queries() if q.account == "vendor")
     assert set(vendor) <= keys and not {q.table for q in load_queries() if q.account == "seller"} & keys
     assert not any("models" in a.group_names_by_key.values() for a in defs.assets)  # none over seller reports
-    tags = {RANGE_START_TAG: (LAST_DAY - timedelta(days=1)).isoformat(), RANGE_END_TAG: LAST_DAY.isoformat()}
     views = [a for a in defs.assets if {k.to_user_string() for k in a.keys} <= set(vendor)]
-    assert materialize(views, resources=defs.resources, tags=tags).success
+    assert materialize_range(defs, settings, views, LAST_DAY - timedelta(days=1), LAST_DAY).success
     wh = Warehouse(settings.warehouse_path)
     for table in vendor:
         assert wh.query(f'SELECT count(*) FROM "{table}"')[0][0] > 0, table

@@ -7,12 +7,11 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from dagster import AssetSelection, materialize
+from dagster import AssetSelection
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
 from pipelines.periods import first_period_on_or_after, period_end, period_start
 from pipelines.sandbox.seller import SyntheticSeller
-from tests.e2e.conftest import LAST_DAY
+from tests.e2e.conftest import LAST_DAY, materialize_range
 from tests.e2e.test_reports_e2e import content_fingerprint, create_report_calls
 
 UTC = timezone.utc
@@ -53,11 +52,10 @@ def test_search_terms_rows_belong_to_their_week(run, warehouse):
                            "NOT BETWEEN 1 AND 3")[0][0] == 0
 
 
-def test_search_query_performance_takes_its_asins_from_the_run_config(defs, sandbox, warehouse):
+def test_search_query_performance_takes_its_asins_from_the_run_config(defs, sandbox_env, sandbox, warehouse):
     asset = "raw_brand_analytics_search_query_performance"
-    tags = {RANGE_START_TAG: SUNDAY.isoformat(), RANGE_END_TAG: SUNDAY.isoformat()}
-    missing = materialize(list(defs.assets), resources=defs.resources, tags=tags,
-                          selection=AssetSelection.assets(asset), raise_on_error=False)
+    missing = materialize_range(defs, sandbox_env, AssetSelection.assets(asset), SUNDAY, SUNDAY,
+                                raise_on_error=False)
     assert not missing.success
     failure = next(e for e in missing.all_events if e.is_step_failure).event_specific_data.error.to_string()
     assert "needs the report option(s) asin: set them in the run config" in failure
@@ -65,8 +63,8 @@ def test_search_query_performance_takes_its_asins_from_the_run_config(defs, sand
 
     asins = " ".join(p.asin for p in SELLER.products(MARKETPLACES[0])[:2])
     config = {"ops": {asset: {"config": {"report_options": {"asin": asins}}}}}
-    assert materialize(list(defs.assets), resources=defs.resources, tags=tags, run_config=config,
-                       selection=AssetSelection.assets(asset)).success
+    assert materialize_range(defs, sandbox_env, AssetSelection.assets(asset), SUNDAY, SUNDAY,
+                             run_config=config).success
     calls = create_report_calls(sandbox, "GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT")
     assert {tuple(sorted(c["json"]["reportOptions"].items())) for c in calls} == {
         (("asin", asins), ("reportPeriod", "WEEK"))}
@@ -82,9 +80,8 @@ def test_vendor_sales_land_per_asin_with_their_aggregate(sandbox_env, monkeypatc
     settings = Settings.from_env()
     defs = build_definitions(settings)
     first = LAST_DAY - timedelta(days=2)
-    tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: LAST_DAY.isoformat()}
-    assert materialize(list(defs.assets), resources=defs.resources, tags=tags,
-                       selection=AssetSelection.assets("raw_vendor_sales").required_multi_asset_neighbors()).success
+    assert materialize_range(defs, settings, AssetSelection.assets("raw_vendor_sales").required_multi_asset_neighbors(),
+                             first, LAST_DAY).success
     wh = Warehouse(settings.warehouse_path)
     for mp in MARKETPLACES:
         for n in range(3):

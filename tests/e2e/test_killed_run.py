@@ -21,14 +21,18 @@ DAYS = 6
 ORDERS_PER_DAY = 3000
 
 SYNC = textwrap.dedent(f"""
-    from dagster import AssetSelection, materialize
+    from dagster import AssetSelection, DagsterInstance, materialize
+    from assets.accounts import register_accounts
+    from pipelines.config import Settings
     from pipelines.definitions import build_definitions
     defs = build_definitions()
+    instance = DagsterInstance.ephemeral()
+    register_accounts(instance, Settings.from_env())
     for n in range({DAYS}):  # one run per day: landings follow each other
         day = "{LAST_DAY - timedelta(days=DAYS - 1)}"
         import datetime
         day = (datetime.date.fromisoformat(day) + datetime.timedelta(days=n)).isoformat()
-        materialize(list(defs.assets), resources=defs.resources, partition_key=day,
+        materialize(list(defs.assets), resources=defs.resources, partition_key="sandbox|" + day, instance=instance,
                     selection=AssetSelection.assets("{ORDERS.asset_name}"))
         print("landed", day, flush=True)
 """)

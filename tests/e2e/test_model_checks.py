@@ -7,7 +7,7 @@ import pytest
 
 from assets.model_checks import DK_BY_DATE, key_checks
 from pipelines.models import ModelError, load_models
-from tests.e2e.conftest import PINNED_LAST_DAY
+from tests.e2e.conftest import PINNED_LAST_DAY, land_generated
 
 FIRST = PINNED_LAST_DAY - timedelta(days=6)
 SOURCES = ["raw_all_orders_by_order_date", "raw_all_orders_by_last_update", "raw_dk_sales_and_traffic_by_date",
@@ -27,11 +27,12 @@ def outcomes(result) -> dict[tuple[str, str], bool]:
     return {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
 
 
-def test_clean_models_pass_and_each_corruption_fails_its_own_check(run, pinned, warehouse):
+def test_clean_models_pass_and_each_corruption_fails_its_own_check(run, pinned, warehouse, defs, sandbox_env):
     """One landing of a week of sources; each corruption then fails exactly its check on the next build."""
-    run(SOURCES, FIRST, PINNED_LAST_DAY)
-    pinned.travel_to(None)  # settlements are listed by the real clock (createdSince must precede now)
-    run(["raw_settlements_v2"])
+    run(SOURCES[:3], FIRST, PINNED_LAST_DAY)
+    run(SOURCES[3:])  # today's snapshots
+    pinned.travel_to(None)  # the settlements of the last 90 days, by the real clock
+    land_generated(defs, sandbox_env, {"raw_settlements_v2"})
     assert warehouse.row_count("raw_settlements_v2") > 0 and warehouse.row_count(DK_BY_DATE) > 0
     assert outcomes(run(MODELS)) == CLEAN
 

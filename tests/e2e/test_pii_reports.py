@@ -4,9 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from dagster import DagsterInstance, materialize
+from dagster import DagsterInstance
 
-from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
 from pipelines.catalog import CATALOG, entry
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
@@ -18,7 +17,7 @@ from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
 from pipelines.sync import Target, sync_report_window
 from pipelines.warehouse import Warehouse
-from tests.e2e.conftest import LAST_DAY, START_DATE
+from tests.e2e.conftest import LAST_DAY, START_DATE, materialize_range
 
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 PII = {e.report_type: e.asset_name for e in CATALOG if e.pii}
@@ -112,14 +111,12 @@ def an_hour_with_unshipped_orders(config: SandboxConfig, before: datetime) -> da
 
 def test_only_the_opted_in_account_is_ever_requested(two_accounts, tmp_path):
     two_accounts.travel_to(an_hour_with_unshipped_orders(two_accounts.config, datetime.now(timezone.utc)))
-    defs = build_definitions(Settings.from_env())
+    settings = Settings.from_env()
+    defs = build_definitions(settings)
     with DagsterInstance.ephemeral() as instance:
-        results = {
-            name: materialize(list(defs.assets), resources=defs.resources, instance=instance, selection=[name],
-                              tags=tags)
-            for name, tags in (("raw_unshipped_orders", {}),
-                               ("raw_amazon_fulfilled_shipments_invoicing",
-                                {RANGE_START_TAG: str(LAST_DAY), RANGE_END_TAG: str(LAST_DAY)}))}
+        results = {name: materialize_range(defs, settings, [name], *days, instance=instance)
+                   for name, days in (("raw_unshipped_orders", ()),
+                                      ("raw_amazon_fulfilled_shipments_invoicing", (LAST_DAY, LAST_DAY)))}
     log = two_accounts.request_log
     creates = [r for r in log if r["operation"] == "createReport" and r["json"]["reportType"] in PII]
     # One request per PII report, for brand-a's marketplace; brand-b (DE) is never asked for.
