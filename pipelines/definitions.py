@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dagster import Definitions
 
+from assets.conventions import with_conventions
 from assets.datakiosk import query_assets
 from assets.freshness import freshness_checks, freshness_sensor
 from assets.models import model_assets
@@ -33,12 +34,23 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     models = model_assets((k.to_user_string() for a in sources + inputs for k in a.keys), declared)
     freshness = freshness_checks(sources)
     return Definitions(
-        assets=[*sources, *inputs, *models],
+        assets=with_conventions([*sources, *inputs, *models], queries_dir),
         asset_checks=freshness,
-        resources={"spapi": SpApiResource(), "warehouse": WarehouseResource()},
+        resources={"spapi": spapi_resource(settings),
+                   "warehouse": WarehouseResource(path=str(settings.warehouse_path))},
         schedules=[daily_sync_schedule(sources)],
         sensors=[freshness_sensor(freshness)],
     )
+
+
+def spapi_resource(settings: Settings) -> SpApiResource:
+    """The SP-API resource holding the settings the partitions were built from; it
+    parses its fields with the same rules, so anything else would be a bug."""
+    spapi = SpApiResource.holding(settings)
+    if spapi.settings != settings:
+        raise ValueError(f"the SP-API resource's settings {spapi.settings} differ from the definitions' {settings}: "
+                         f"build the definitions from the environment's settings (Settings.from_env())")
+    return spapi
 
 
 defs = build_definitions()

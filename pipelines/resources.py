@@ -10,15 +10,16 @@ import dataclasses
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
+from pydantic import Field
 
-from pipelines.config import Account, Settings
+from pipelines.config import CREDENTIAL_VARS, PII_VAR, Account, Settings
 from pipelines.spapi.config import SpApiConfig
 from pipelines.spapi.datakiosk import DataKioskApi
 from pipelines.spapi.http import SpApiClient
@@ -112,15 +113,84 @@ class AccountsFailed(RuntimeError):
     """Some accounts failed; the others' rows were landed."""
 
 
+# The environment variable each SpApiResource field stands for: pipelines/config.py parses
+# and validates them, whether they come from the environment or from the resource's fields.
+SETTING_VARS = {
+    "accounts_file": "SPAPI_ACCOUNTS_FILE",
+    "region": "SPAPI_REGION",
+    "marketplace_ids": "SPAPI_MARKETPLACE_IDS",
+    "account_name": "SPAPI_ACCOUNT",
+    "account_type": "SPAPI_ACCOUNT_TYPE",
+    "pii_reports": PII_VAR,
+    "start_date": "SPAPI_START_DATE",
+    "client_id": CREDENTIAL_VARS[0],
+    "client_secret": CREDENTIAL_VARS[1],
+    "refresh_token": CREDENTIAL_VARS[2],
+}
+
+
 class SpApiResource(ConfigurableResource):
     """Selling Partner API access (Reports and Data Kiosk) for every configured account.
 
-    Credentials are read from environment variables at run time; they never
-    enter Dagster config, logs or metadata."""
+    Its fields are what a user sets (shown in the UI); credentials are ``EnvVar``s,
+    so Dagster config, logs and metadata hold only the variables' names. Without
+    credentials the embedded local sandbox is used."""
+
+    accounts_file: str | None = Field(
+        default=None, description="TOML file of [[account]] entries (SPAPI_ACCOUNTS_FILE); when set, the "
+                                  "single-account fields below are not used")
+    region: str = Field(default="na", description="Region of the single account: na, eu or fe (SPAPI_REGION)")
+    marketplace_ids: list[str] = Field(
+        default_factory=list, description="Marketplace ids of the single account (SPAPI_MARKETPLACE_IDS); "
+                                          "empty: the region's main marketplace")
+    account_name: str | None = Field(
+        default=None, description="The single account's name in every row's _account (SPAPI_ACCOUNT)")
+    account_type: str = Field(default="seller", description="seller or vendor (SPAPI_ACCOUNT_TYPE)")
+    pii_reports: bool = Field(
+        default=False, description="Opt in to reports with buyer names and addresses (SPAPI_PII_REPORTS)")
+    start_date: str | None = Field(
+        default=None, description="First day of the partitions, YYYY-MM-DD (SPAPI_START_DATE)")
+    client_id: str | None = Field(default=None, description="LWA client id: EnvVar SPAPI_CLIENT_ID")
+    client_secret: str | None = Field(default=None, description="LWA client secret: EnvVar SPAPI_CLIENT_SECRET")
+    refresh_token: str | None = Field(default=None, description="LWA refresh token: EnvVar SPAPI_REFRESH_TOKEN")
+
+    @classmethod
+    def holding(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "SpApiResource":
+        """The resource whose fields hold ``settings`` (its start date too, so runs see
+        the partitions' first day), the accounts file ``env`` names, and the credentials
+        ``env`` sets as ``EnvVar`` (none set: the embedded sandbox)."""
+        env = os.environ if env is None else env
+        fields: dict = {"start_date": settings.start_date.isoformat()}
+        if env.get(SETTING_VARS["accounts_file"]):
+            fields["accounts_file"] = env[SETTING_VARS["accounts_file"]]
+        else:
+            [account] = settings.accounts
+            fields.update(region=account.region, marketplace_ids=list(account.marketplace_ids),
+                          account_name=account.name, account_type=account.account_type,
+                          pii_reports=account.pii_reports)
+        for name in ("client_id", "client_secret", "refresh_token"):
+            if env.get(SETTING_VARS[name]):
+                fields[name] = EnvVar(SETTING_VARS[name])
+        return cls(**fields)
+
+    def settings_env(self) -> dict[str, str]:
+        """What Settings parses: the process's environment (WAREHOUSE_PATH, the credential
+        variables an accounts file names) with each field in place of its variable."""
+        env = {k: v for k, v in os.environ.items() if k not in SETTING_VARS.values()}
+        for name, var in SETTING_VARS.items():
+            value = getattr(self, name)
+            if isinstance(value, EnvVar):  # not resolved yet (when definitions load)
+                value = value.get_value()
+            if value is None or value == []:
+                continue
+            if isinstance(value, bool):
+                value = "1" if value else "0"
+            env[var] = ",".join(value) if isinstance(value, list) else str(value)
+        return env
 
     @property
     def settings(self) -> Settings:
-        return Settings.from_env()
+        return Settings.from_env(self.settings_env())
 
     @property
     def source(self) -> str:
@@ -155,7 +225,11 @@ class SpApiResource(ConfigurableResource):
 class WarehouseResource(ConfigurableResource):
     """The DuckDB warehouse file (WAREHOUSE_PATH, or data/sandbox.duckdb / data/amazon.duckdb)."""
 
-    path: str = ""
+    path: str = Field(default="", description="The DuckDB file (WAREHOUSE_PATH); empty: data/sandbox.duckdb "
+                                              "without credentials, data/amazon.duckdb with them")
+    url: str = Field(default="", description="A DuckLake, as ducklake:postgres:<libpq connection string> "
+                                             "(WAREHOUSE_URL); empty: the DuckDB file")
+    data_path: str = Field(default="", description="Where a new DuckLake's Parquet files go (WAREHOUSE_DATA_PATH)")
 
     def warehouse(self) -> Warehouse:
         path = Path(self.path) if self.path else Settings.from_env().warehouse_path
