@@ -229,3 +229,12 @@ def _markdown(rows: list[dict], max_cols: int = 8) -> str:
     for row in rows:
         lines.append("| " + " | ".join(str(row[n]).replace("|", "\\|")[:40] for n in names) + " |")
     return "\n".join(lines)
+
+
+ROOT_RUN_TAG = "dagster/root_run_id"  # set by Dagster on a re-execution (e.g. "from failure") of a run
+
+
+def resume_key(context: AssetExecutionContext) -> str:
+    """The key this run's landed windows are noted under (``pipelines.sync``): the root run's id,
+    shared by a run, its retries and its re-executions, so they skip the windows it landed."""
+    return context.run.tags.get(ROOT_RUN_TAG) or context.run.run_id

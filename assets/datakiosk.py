@@ -18,6 +18,7 @@ from assets.common import (
     configured_accounts,
     key_check_spec,
     materialize_result,
+    resume_key,
     run_accounts,
     run_window,
     source_partitions,
@@ -52,7 +53,8 @@ def query_asset(spec: QuerySpec, settings: Settings) -> AssetsDefinition:
                          f"({spapi.source})")
 
         def sync(api):
-            return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end)
+            return sync_query_window(spec, api.datakiosk(), api.target, api.account.marketplace_ids, start, end,
+                                     resume_key=resume_key(context))
         result = spapi.for_each_account(spec.account, warehouse, sync, accounts)
         return materialize_result(result, warehouse.warehouse(), spapi.source, key=spec.key,
                                   scope=RunScope(accounts, start, end),

@@ -38,6 +38,7 @@ from assets.common import (
     configured_accounts,
     key_check_spec,
     materialize_result,
+    resume_key,
     run_accounts,
     run_window,
     source_partitions,
@@ -97,7 +98,7 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
 
             def sync(api):
                 return sync_report_window(entry, api.reports(entry.pii), api.target, _served(entry, api), start,
-                                          end, options=config.report_options)
+                                          end, options=config.report_options, resume_key=resume_key(context))
         elif entry.requested:
             def sync(api):
                 return sync_report_snapshot(entry, api.reports(entry.pii), api.target, _served(entry, api),

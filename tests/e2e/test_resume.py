@@ -13,7 +13,9 @@ import sys
 from datetime import timedelta
 
 import pytest
+from dagster import AssetSelection, DagsterInstance
 
+from assets.common import ROOT_RUN_TAG
 from pipelines import resources
 from pipelines.catalog import entry
 from pipelines.datakiosk_queries import load_queries, render
@@ -23,7 +25,7 @@ from pipelines.spapi.errors import QueryFatalError, ReportFatalError
 from pipelines.spapi.reports import ReportsApi
 from pipelines.sync import Target, sync_query_window, sync_report_window
 from pipelines.warehouse.landing import LEDGER
-from tests.e2e.conftest import LAST_DAY, day_window, served_rows
+from tests.e2e.conftest import LAST_DAY, day_window, materialize_range, served_rows
 
 US = "ATVPDKIKX0DER"
 BY_ASIN = entry("sales_and_traffic_by_asin")  # one day per request: four days, four windows
@@ -151,3 +153,41 @@ def test_a_window_is_noted_in_the_ledger_if_and_only_if_it_landed(tmp_path):
     assert wh.query(f"SELECT table_name, account, marketplace_id, window_start, window_end, resume_key, request_id, "
                     f"row_count FROM {LEDGER}") == [("raw_t", "acct-1", US, ws, we, "run-1", "R2", 2)]
     assert wh.row_count("raw_t") == 2
+
+
+def test_a_re_execution_through_dagster_requests_only_the_window_that_failed(sandbox_env, sandbox, defs, warehouse,
+                                                                             tmp_path):
+    """``dagster.materialize`` fails on the third of the windows; a second materialize
+    tagged with the first run as its root (what "re-execute from failure" sets) requests
+    only the failed window and completes the table."""
+    selection = AssetSelection.assets(BY_ASIN.asset_name)
+    instance = DagsterInstance.ephemeral()
+    marketplaces = sandbox_env.accounts[0].marketplace_ids
+    sandbox.inject("fatal", operation="createReport", count=1, after=2)
+    creates = calls_from(sandbox, "createReport")
+    first = materialize_range(defs, sandbox_env, selection, FIRST, LAST, instance=instance, raise_on_error=False)
+    assert not first.success and len(creates()) == 4 * len(marketplaces)
+    failed = next(c for c in creates() if c["status"] == 202 and reports_of_status(sandbox, c, "FATAL"))
+
+    creates = calls_from(sandbox, "createReport")
+    second = materialize_range(defs, sandbox_env, selection, FIRST, LAST, instance=instance,
+                               tags={ROOT_RUN_TAG: first.run_id})
+    assert second.success
+    assert [c["json"] for c in creates()] == [failed["json"]]
+    now = sandbox.app.ctx.now()
+    for mp in marketplaces:
+        landed = {str(day): n for day, n in warehouse.query(
+            f'SELECT CAST(_window_start AS DATE), count(*) FROM "{BY_ASIN.table}" WHERE _marketplace_id = ? '
+            "GROUP BY 1 ORDER BY 1", [mp])}
+        assert landed == {str(d): served_rows(sandbox.config, BY_ASIN, mp, now, tmp_path, d, d) for d in DAYS}
+    assert duplicates(warehouse, BY_ASIN.table, BY_ASIN.key) == 0
+    instance.dispose()
+
+
+def reports_of_status(sandbox, create: dict, status: str) -> bool:
+    """Whether the report the sandbox made for this createReport call ended ``status``."""
+    body = create["json"]
+    with sandbox.app.reports._lock:
+        made = [r.body() for r in sandbox.app.reports._reports.values()]
+    return any(r["processingStatus"] == status and r["marketplaceIds"] == body["marketplaceIds"]
+               and r["dataStartTime"][:10] == body["dataStartTime"][:10] for r in made)
