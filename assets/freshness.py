@@ -1,8 +1,9 @@
 """Freshness of every raw source: a warning when a source has not landed for
 longer than the daily sync allows (a day plus a margin; a week, month or quarter
 for reports Amazon aggregates by period, which the sync lands once the period
-is over). Reports that need options of the user's run only on demand and are
-left out."""
+is over; a settlement every 14 days). Reports that need options of the user's
+run only on demand and are left out, and so are Date Range reports, which the
+seller generates whenever they like."""
 from __future__ import annotations
 
 import warnings
@@ -39,6 +40,9 @@ def allowed_age(source: AssetsDefinition) -> timedelta | None:
     meta = source.metadata_by_key[source_key(source)]
     if meta.get("required_report_options"):
         return None
+    if meta.get("listed"):  # reports Amazon generates, a partition each (assets/listed_reports.py)
+        every = int(meta.get("generated_every_days") or 0)  # 0: whenever the seller asks for one
+        return timedelta(days=every + 1) if every else None
     return ALLOWED_AGE[str(meta.get("period") or "DAY") if source.partitions_def is not None else "DAY"]
 
 

@@ -13,6 +13,7 @@ from dagster import Definitions
 from assets.conventions import with_conventions
 from assets.datakiosk import query_assets
 from assets.freshness import freshness_checks, freshness_sensor
+from assets.listed_reports import listed_report_definitions
 from assets.models import model_assets
 from assets.reports import report_assets
 from assets.schedules import daily_sync_schedule
@@ -27,19 +28,20 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
     """Every asset, resource and schedule; ``queries_dir`` overrides queries/datakiosk."""
     settings = settings or Settings.from_env()
     sources = report_assets(settings) + query_assets(settings, queries_dir)
+    listed, listed_sensors = listed_report_definitions(settings)  # settlements: a partition per report
     queries = load_queries(queries_dir or DEFAULT_QUERY_DIR)
     # files the user maintains: unit costs are per seller SKU
     inputs = [unit_costs_asset(settings)] if "seller" in settings.account_types else []
     declared = [t for e in CATALOG for t in e.tables] + [q.table for q in queries] + ["unit_costs"]
-    models = model_assets((k.to_user_string() for a in sources + inputs for k in a.keys), declared)
-    freshness = freshness_checks(sources)
+    models = model_assets((k.to_user_string() for a in sources + listed + inputs for k in a.keys), declared)
+    freshness = freshness_checks(sources + listed)
     return Definitions(
-        assets=with_conventions([*sources, *inputs, *models], queries_dir),
+        assets=with_conventions([*sources, *listed, *inputs, *models], queries_dir),
         asset_checks=freshness,
         resources={"spapi": spapi_resource(settings),
                    "warehouse": WarehouseResource(path=str(settings.warehouse_path))},
         schedules=[daily_sync_schedule(sources)],
-        sensors=[freshness_sensor(freshness)],
+        sensors=[freshness_sensor(freshness), *listed_sensors],
     )
 
 

@@ -19,8 +19,11 @@ def _sources(defs):
 def test_every_source_but_the_on_demand_ones_has_a_freshness_check(defs):
     checked = {k.asset_key.to_user_string() for c in defs.asset_checks for k in c.check_keys}
     sources = _sources(defs)
-    on_demand = {"raw_brand_analytics_search_query_performance", "raw_marketplace_asin_page_view_metrics"}
+    on_demand = {"raw_brand_analytics_search_query_performance", "raw_marketplace_asin_page_view_metrics",
+                 "raw_date_range_transactions"}  # the last: whenever the seller generates one
     assert checked == set(sources) - on_demand
+    assert allowed_age(sources["raw_settlements_v2"]) == timedelta(days=15)  # a settlement every 14 days
+    assert allowed_age(sources["raw_date_range_transactions"]) is None
     assert allowed_age(sources["raw_all_orders_by_order_date"]) == timedelta(hours=36)
     assert allowed_age(sources["raw_merchant_listings_all"]) == timedelta(hours=36)
     assert allowed_age(sources["raw_brand_analytics_search_terms"]) == ALLOWED_AGE["WEEK"] == timedelta(days=8)
@@ -31,11 +34,14 @@ def test_every_source_but_the_on_demand_ones_has_a_freshness_check(defs):
 def test_a_recent_landing_passes_and_a_missing_one_fails(defs):
     instance = DagsterInstance.ephemeral()
     instance.report_runless_asset_event(AssetMaterialization("raw_merchant_listings_all"))
+    instance.add_dynamic_partitions("raw_settlements_v2", ["sandbox:5001"])  # one settlement report landed
+    instance.report_runless_asset_event(AssetMaterialization("raw_settlements_v2", partition="sandbox:5001"))
     checks = [c for c in defs.asset_checks if any(k.asset_key.to_user_string() in
-                                                   ("raw_merchant_listings_all", "raw_open_listings")
-                                                   for k in c.check_keys)]
+                                                   ("raw_merchant_listings_all", "raw_open_listings",
+                                                    "raw_settlements_v2") for k in c.check_keys)]
     job = define_asset_job("freshness", selection=AssetSelection.checks(*checks))
     result = Definitions(assets=list(defs.assets), asset_checks=checks, jobs=[job],
                          resources=defs.resources).resolve_job_def("freshness").execute_in_process(instance=instance)
     passed = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
     assert (passed["raw_merchant_listings_all"], passed["raw_open_listings"]) == (True, False)
+    assert passed["raw_settlements_v2"]

@@ -5,24 +5,24 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assets.reports import LISTED_REPORT_RETENTION
 from pipelines.catalog import CATALOG, entry
 from pipelines.sandbox.render import SUPPORTED as SANDBOX_SERVES
 from pipelines.sandbox.seller import SyntheticSeller
 from pipelines.spapi.errors import ReportFatalError
-from tests.e2e.conftest import LAST_DAY, PINNED_LAST_DAY, PINNED_NOW, listed_rows, served_rows
+from tests.e2e.conftest import LAST_DAY, PINNED_LAST_DAY, PINNED_NOW, served_rows
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 # The seller's daily and unpartitioned reports, run together here; weekly ones, vendor ones and those
 # that take their window or the user's choices as report options: tests/e2e/test_json_reports_e2e.py.
 # PII reports need an opt-in (tests/e2e/test_pii_reports.py); a report type the sandbox does not
-# serve yet has its documents landed in tests/warehouse/test_flat_file_reports.py.
+# serve yet has its documents landed in tests/warehouse/test_flat_file_reports.py. Reports Amazon generates
+# (settlements), a partition each: tests/e2e/test_settlement_sensor.py.
 RUN_HERE = [e for e in CATALOG if "seller" in e.account_types and e.period == "DAY" and not e.required_options
-            and not e.window_options and not e.pii and e.report_type in SANDBOX_SERVES]
+            and not e.window_options and not e.pii and e.requested and e.report_type in SANDBOX_SERVES]
 WINDOWED = [e for e in RUN_HERE if e.windowed and e.requested]
-# The product dates these requests by the real clock (the fee preview starts 72 hours back, listed reports
-# are those of the last 90 days), which a sandbox pinned in the past refuses: they run on the real time.
-REAL_CLOCK = [e for e in RUN_HERE if not e.requested or e.snapshot_start]
+# The product dates these requests by the real clock (the fee preview starts 72 hours back), which a
+# sandbox pinned in the past refuses: they run on the real time.
+REAL_CLOCK = [e for e in RUN_HERE if e.snapshot_start]
 SNAPSHOTS = [e for e in RUN_HERE if e not in WINDOWED and e not in REAL_CLOCK]
 ORDERS = entry("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL")
 
@@ -72,22 +72,16 @@ def test_every_report_lands_and_a_rerun_leaves_identical_rows(run, warehouse, pi
     after = {e.table: content_fingerprint(warehouse, e.table) for e in RUN_HERE
              if not e.snapshot}
     assert after == {t: v for t, v in landed.items() if t in after}
-    # settlements are listed with getReports, never requested
-    assert not create_report_calls(pinned, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2")
 
 
 def landed_rows(warehouse, e) -> dict[str, int]:
-    """Rows by report (listed reports) or by marketplace (snapshots)."""
-    by = "_marketplace_id" if e.requested else "_report_id"
-    return dict(warehouse.query(f'SELECT {by}, count(*) FROM "{e.table}" GROUP BY ALL'))
+    """Rows by marketplace."""
+    return dict(warehouse.query(f'SELECT _marketplace_id, count(*) FROM "{e.table}" GROUP BY ALL'))
 
 
 def real_clock_rows(config, e, now, workdir) -> dict[str, int]:
     """``landed_rows`` as the seller has them for a run at ``now`` (an empty document lands nothing)."""
-    if e.requested:
-        rows = {mp: served_rows(config, e, mp, now, workdir) for mp in config.marketplace_ids if e.serves(mp)}
-    else:
-        rows = listed_rows(config, e, now - LISTED_REPORT_RETENTION, now, workdir)
+    rows = {mp: served_rows(config, e, mp, now, workdir) for mp in config.marketplace_ids if e.serves(mp)}
     return {key: n for key, n in rows.items() if n}
 
 
