@@ -71,6 +71,28 @@ def error_from_response(resp: httpx.Response, operation: str) -> SpApiError:
     return cls(resp.status_code, code, message, details, resp.headers.get("x-amzn-RequestId"), operation, errors)
 
 
+def retryable(err: BaseException) -> bool:
+    """True for a failure another attempt may cure: 429, 5xx, a transport error, or a fresh token to try."""
+    return isinstance(err, SpApiError) and (err.status is None or err.status in RETRYABLE_STATUS
+                                            or err.retry_after == 0.0)
+
+
+def _look_for_twin(operation: str, find_twin: Callable[[], dict | None]) -> dict | None:
+    """What ``find_twin`` finds (logged), or None. A lookup that failed for good (a 4xx) does
+    not fail the call: it is retried as it would have been; a retryable failure fails the attempt."""
+    try:
+        twin = find_twin()
+    except SpApiError as exc:
+        if retryable(exc):
+            raise
+        log.warning("%s: could not look for what the failed attempt may have created (%s); trying again",
+                    operation, exc)
+        return None
+    if twin is not None:
+        log.warning("%s: found what the failed attempt created (%s); using it instead of a twin", operation, twin)
+    return twin
+
+
 def access_denied_hint(config: SpApiConfig) -> str:
     """What to do about a 401/403 that is not about the access token itself."""
     host = urlsplit(config.api_endpoint).hostname
@@ -185,12 +207,9 @@ class SpApiClient:
         def attempt() -> dict | None:
             nonlocal reauthed, attempts, maybe_done
             attempts += 1
-            if maybe_done and find_twin is not None:
-                twin = find_twin()
-                if twin is not None:
-                    log.warning("%s: found what the failed attempt created (%s); using it instead of a twin",
-                                operation_id, twin)
-                    return twin
+            twin = _look_for_twin(operation_id, find_twin) if maybe_done and find_twin is not None else None
+            if twin is not None:
+                return twin
             if access_token is None:
                 self.tokens.token()  # fail fast while LWA is failing, before spending the operation's quota
             self.limiter.acquire(operation_id)
@@ -227,8 +246,7 @@ class SpApiClient:
 
         policy = retrying(
             what=operation_id,
-            should_retry=lambda e: isinstance(e, SpApiError)
-            and (e.status is None or e.status in RETRYABLE_STATUS or e.retry_after == 0.0),
+            should_retry=retryable,
             max_retries=cfg.max_retries if retry else 0, max_seconds=cfg.max_retry_seconds,
             base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=self.clock,
         )

@@ -201,3 +201,18 @@ def test_a_query_create_that_took_effect_but_failed_is_not_repeated(sandbox, cli
     records = [json.loads(line) for p in run.documents for line in p.read_text("utf-8").splitlines()]
     assert [r["startDate"] for r in records] == [day.isoformat()]
 
+
+
+def test_a_twin_lookup_refused_for_good_does_not_fail_the_create(fake, make_client, tmp_path):
+    """A lookup answered 400 (a createdSince Amazon's clock puts in the future, say) only
+    means the twin is unknown: the create is retried as before, and the fetch succeeds."""
+    fake.on("createReport", err(500, "InternalFailure", "We encountered an internal error."),
+            ok({"reportId": "R2"}, status=202))
+    fake.on("getReports", err(400, "InvalidInput", "createdSince cannot be in the future"))
+    fake.on("getReport", ok({"reportId": "R2", "reportType": ORDERS, "createdTime": "2024-03-01T00:00:00Z",
+                             "processingStatus": "DONE", "reportDocumentId": "D2"}))
+    fake.on("getReportDocument", ok({"reportDocumentId": "D2", "url": fake.document("d2", b"a\tb\n1\t2\n"),
+                                     "compressionAlgorithm": "GZIP"}))
+    got = ReportsApi(make_client()).fetch(ORDERS, [US], dest_dir=tmp_path, reuse_done=False, **WINDOW)
+    assert (got.report_id, got.status) == ("R2", "DONE")
+    assert [op for op in fake.ops() if op != "lwa"][:3] == ["createReport", "getReports", "createReport"]
