@@ -39,7 +39,7 @@ from dagster import (
     sensor,
 )
 
-from assets.common import API_POOL, key_check_spec, materialize_result
+from assets.common import API_POOL, RunScope, key_check_spec, materialize_result
 from assets.reports import builds
 from pipelines.catalog import CATALOG, ReportEntry
 from pipelines.config import Account, Settings
@@ -91,25 +91,26 @@ def listed_report_asset(entry: ReportEntry) -> AssetsDefinition:
                 warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
         settings, wh = spapi.settings, warehouse.warehouse()
         results, errors = [], []
-        for key in context.partition_keys:  # one, or several in a backfill run
-            name, report_id = report_partition(key)
-            account = _account(settings, name, entry)
-            api = AccountApi(account, shared_client(settings, account),
-                             Target(wh, account.name, spapi.source, folder_for(wh.path)))
+        keys = [report_partition(key) for key in context.partition_keys]  # one, or several in a backfill run
+        for name, report_id in keys:
             context.log.info(f"{entry.report_type} report {report_id} of account {name} ({spapi.source})")
             try:
+                account = _account(settings, name, entry)
+                api = AccountApi(account, shared_client(settings, account),
+                                 Target(wh, account.name, spapi.source, folder_for(wh.path)))
                 results.append(sync_listed_report(entry, api.reports(entry.pii), api.target, report_id))
             except Exception as exc:  # the run's other reports still land
-                context.log.error(f"{key}: {type(exc).__name__}: {exc}")
+                context.log.error(f"{partition_key(name, report_id)}: {type(exc).__name__}: {exc}")
                 errors.append(exc)
         if errors:
             raise errors[0]
         result = SyncResult.merge(results)
+        scope = RunScope(accounts=sorted({name for name, _ in keys}))
         yield materialize_result(result, wh, spapi.source, key=entry.key, asset_key=AssetKey(entry.asset_name),
-                                 report_type=entry.report_type)
+                                 scope=scope, report_type=entry.report_type)
         for table in entry.tables[1:]:
             child = SyncResult(table, rows=result.child_rows.get(table, 0), requests=result.requests)
-            yield materialize_result(child, wh, spapi.source, asset_key=AssetKey(table),
+            yield materialize_result(child, wh, spapi.source, asset_key=AssetKey(table), scope=scope,
                                      report_type=entry.report_type, parent=entry.table)
 
     return _listed
