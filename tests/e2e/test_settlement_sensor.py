@@ -4,6 +4,7 @@ settlement Amazon generated since, and a tick with nothing new requests nothing.
 moves from one settlement to the next."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -11,8 +12,11 @@ from dagster import AssetKey, AssetSelection, DagsterInstance, build_sensor_cont
 
 from assets.listed_reports import listed_report_runs
 from assets.schedules import RANGE_END_TAG, RANGE_START_TAG
+from pipelines import resources
 from pipelines.catalog import entry
+from pipelines.config import Settings
 from pipelines.definitions import build_definitions
+from pipelines.sandbox.render import render_settlement
 from pipelines.sandbox.settlements import CREATED_AFTER_CLOSE, settlements
 from pipelines.spapi.reports import iso_utc
 from tests.e2e.conftest import listed_rows
@@ -131,3 +135,49 @@ def test_without_the_daemon_every_generated_report_lands_once(sandbox_env, sandb
     error = failed.get_step_failure_events()[0].event_specific_data.error
     assert "partition of account 'gone': no such account is configured (sandbox)" in str(error)
     assert landed(warehouse, SETTLEMENTS.table) == before
+
+
+TWO_ACCOUNTS = """
+[[account]]
+name = "brand-na"
+region = "na"
+marketplace_ids = ["ATVPDKIKX0DER"]
+sandbox = true
+
+[[account]]
+name = "brand-eu"
+region = "eu"
+marketplace_ids = ["A1PA6795UKMFR9"]
+sandbox = true
+"""
+
+
+def test_each_account_lists_and_lands_its_own_settlements(sandbox_env, monkeypatch, warehouse, tmp_path):
+    """Two accounts in two regions: each lists its own settlements (its own position in the cursor), each
+    settlement a partition of its account, landed with its account's rows; one backfill run lands all."""
+    (tmp_path / "accounts.toml").write_text(TWO_ACCOUNTS)
+    monkeypatch.setenv("SPAPI_ACCOUNTS_FILE", str(tmp_path / "accounts.toml"))
+    settings = Settings.from_env()
+    sandbox = resources.embedded_sandbox(settings)
+    tenants = sandbox.config.accounts
+    assert [t.name for t in tenants] == ["brand-na", "brand-eu"]
+    now = datetime.now(timezone.utc)
+    sandbox.travel_to(now)
+    truth = {}  # partition key: rows, from each account's own seller
+    for t in tenants:
+        seller = sandbox.config.new_seller(t)
+        for s in settlements(seller, t.marketplace_ids, now):
+            truth[f"{t.name}:{s.report_id}"] = render_settlement(seller, s, tmp_path / "truth.gz").rows
+
+    defs, instance = build_definitions(settings), DagsterInstance.ephemeral()
+    result = tick(defs, instance, None)
+    keys = [r.partition_key for r in result.run_requests]
+    assert sorted(keys) == sorted(truth) and len(truth) >= 12  # 90 days of settlements, 1 marketplace each
+    assert sorted(json.loads(result.cursor)) == ["brand-eu", "brand-na"]
+    run = materialize([a for a in defs.assets if AssetKey(SETTLEMENTS.table) in a.keys], resources=defs.resources,
+                      instance=instance, tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]})
+    assert run.success
+    rows = warehouse.query(f"SELECT _account || ':' || _report_id, count(*) FROM {SETTLEMENTS.table} GROUP BY ALL")
+    assert dict(rows) == truth
+    assert duplicated_rows(warehouse, SETTLEMENTS.table) == 0
+    assert not tick(defs, instance, result.cursor).run_requests
