@@ -190,11 +190,9 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
     landed (``scope``); with ``key``, the result of the unique-key check. ``asset_key``:
     which asset of a multi-asset it is for."""
     columns = result.columns or warehouse.columns(result.table)
-    preview = _preview(warehouse, result.table, scope) if columns else []
     metadata = {
         "source": source,
-        "table": result.table,
-        "dagster/row_count": result.rows,
+        **table_metadata(warehouse, result.table, result.rows, columns, scope),
         "rows_landed": result.rows,
         "requests": MetadataValue.json(result.requests),
         "windows": MetadataValue.json([
@@ -203,14 +201,26 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         "rows_deleted": sum(w.deleted for w in result.windows),
         "rows_lost": sum(max(0, w.deleted - w.rows) for w in result.windows),
         "cancelled_no_data": result.cancelled,
-        "dagster/column_schema": TableSchema(columns=[TableColumn(name=n, type=t) for n, t in columns]),
-        "preview": MetadataValue.md(_markdown(preview)),
         **extra,
     }
     if result.added_columns:
         metadata["new_columns"] = MetadataValue.json(result.added_columns)
     checks = [key_check_result(warehouse, result.table, key, asset_key)] if key and columns else []
     return MaterializeResult(asset_key=asset_key, metadata=metadata, check_results=checks)
+
+
+def table_metadata(warehouse: Warehouse, table: str, rows: int, columns: list[tuple[str, str]] | None = None,
+                   scope: RunScope | None = None) -> dict:
+    """What every table an asset writes shows: its row count, column schema and a small
+    preview (of the rows this run landed, ``scope``)."""
+    columns = columns or warehouse.columns(table)
+    preview = _preview(warehouse, table, scope) if columns else []
+    return {
+        "table": table,
+        "dagster/row_count": rows,
+        "dagster/column_schema": TableSchema(columns=[TableColumn(name=n, type=t) for n, t in columns]),
+        "preview": MetadataValue.md(_markdown(preview)),
+    }
 
 
 def _preview(warehouse: Warehouse, table: str, scope: RunScope | None) -> list[dict]:

@@ -6,7 +6,9 @@ partition lands (with Dagster's automation sensor on), or when materialized;
 ``bi_snapshot`` follows the models.
 """
 
+import time
 from collections.abc import Iterable
+from pathlib import Path
 
 from dagster import (
     AssetExecutionContext,
@@ -18,12 +20,14 @@ from dagster import (
     asset,
 )
 
-from assets.common import materialize_result
+from assets.common import table_metadata
 from assets.model_checks import ModelCheck, key_checks, model_checks
 from pipelines.models import Model, ModelError, build_model, load_models
 from pipelines.resources import WarehouseResource
-from pipelines.sync import SyncResult
 from pipelines.warehouse import publish_path
+
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _a_dep_never_landed() -> AutomationCondition:
@@ -57,12 +61,22 @@ def model_asset(model: Model, checks: list[ModelCheck] | None = None) -> AssetsD
     )
     def _model(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         wh = warehouse.warehouse()
+        started = time.monotonic()
         rows = build_model(wh, model)
         context.log.info(f"model {model.name}: {rows} rows")
-        result = materialize_result(SyncResult(model.name, rows=rows), wh, source="model")
-        return MaterializeResult(metadata=result.metadata, check_results=[c.run(wh) for c in checks])
+        return MaterializeResult(metadata=model_metadata(wh, model, rows, time.monotonic() - started),
+                                 check_results=[c.run(wh) for c in checks])
 
     return _model
+
+
+def model_metadata(warehouse, model: Model, rows: int, seconds: float) -> dict:
+    """A built model's rows, columns and preview, its SQL file and how long it took to build
+    (no requests or windows: those are a source's)."""
+    path = model.path.resolve() if model.path else None
+    file = str(path.relative_to(ROOT)) if path and path.is_relative_to(ROOT) else str(path or model.name)
+    return {**table_metadata(warehouse, model.name, rows), "model_file": MetadataValue.path(file),
+            "duration_seconds": round(seconds, 3)}
 
 
 def publish_asset(models: list[AssetsDefinition]) -> AssetsDefinition:

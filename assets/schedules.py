@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from dagster import (
     AssetKey,
     AssetsDefinition,
-    AssetSelection,
     MultiPartitionKey,
     MultiPartitionsDefinition,
     RunRequest,
@@ -24,6 +23,7 @@ from pipelines.config import Settings
 from pipelines.periods import period_start, recent_periods
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
+IMPLICIT_ASSET_JOB = "__ASSET_JOB"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
@@ -192,7 +192,9 @@ def _back_to_latest_period(today: date, period: str, delay_days: int) -> int:
 
 def daily_sync_schedule(sources: Sequence[AssetsDefinition], settings: Settings):
     @schedule(name="daily_sync", cron_schedule="0 6 * * *", execution_timezone="UTC",
-              target=AssetSelection.assets(*sources),
+              # Dagster's implicit asset job: sources of different partitions (days, weeks, months,
+              # accounts) cannot share one asset job, and each run request selects its own assets.
+              job_name=IMPLICIT_ASSET_JOB,
               description="Daily, per account: yesterday plus each source's lookback window; snapshots.")
     def _daily(context: ScheduleEvaluationContext):
         return daily_run_requests(sources, context.scheduled_execution_time.date(), settings)

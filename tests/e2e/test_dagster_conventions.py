@@ -1,23 +1,46 @@
-"""Dagster conventions: the SP-API resource shows its settings as fields (credentials as EnvVar), every asset has owners and a
-code reference to the file that declares it."""
+"""Dagster conventions: `dg check defs` loads the code location, the SP-API resource
+shows its settings as fields (credentials as EnvVar), every asset has owners and a
+code reference to the file that declares it, the project's own log lines show in
+the run's log, and models carry their own metadata."""
 from __future__ import annotations
 
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from dagster import EnvVar, build_resources
+from dagster import AssetSelection, DagsterInstance, EnvVar, build_resources, materialize
 
 from assets.conventions import CODE_REFERENCES, DEFAULT_OWNER, catalog_reference
+from pipelines import resources
 from pipelines.catalog import CATALOG
 from pipelines.config import CREDENTIAL_VARS, Settings
 from pipelines.datakiosk_queries import load_queries
 from pipelines.models import load_models
 from pipelines.resources import SETTING_VARS, SpApiResource
 from pipelines.spapi.errors import ConfigError
+from tests.e2e.conftest import LAST_DAY, PINNED_LAST_DAY, PINNED_NOW, materialize_range
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_CREDENTIALS = {"SPAPI_CLIENT_ID": "amzn1.application-oa2-client.test", "SPAPI_CLIENT_SECRET": "not-a-real-secret",
                     "SPAPI_REFRESH_TOKEN": "Atzr|not-a-real-token"}
+
+
+def test_dg_check_defs_loads_the_code_location(tmp_path):
+    """`dg check defs` from the project root, on the sandbox defaults (no credentials), offline."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPAPI_", "WAREHOUSE_PATH"))}
+    env["DAGSTER_HOME"] = str(tmp_path)  # its own instance, not the committed dagster_home
+    env["VIRTUAL_ENV"] = str(Path(sys.executable).parent.parent)  # as if activated: the project's .venv
+    dg = Path(sys.executable).with_name("dg")
+    done = subprocess.run([str(dg), "check", "defs"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "All definitions loaded successfully." in done.stdout
 
 
 def test_the_resource_holds_the_sandbox_settings_the_partitions_were_built_from(defs, sandbox_env):
@@ -141,3 +164,51 @@ def test_owners_come_from_one_setting_and_git_links_when_a_repository_is_named(s
     monkeypatch.setenv("SPAPI_ASSET_OWNERS", "brand-ops")
     with pytest.raises(ConfigError, match="SPAPI_ASSET_OWNERS: 'brand-ops' is not an owner"):
         build_definitions(Settings.from_env())
+
+
+@pytest.fixture
+def home_instance(tmp_path):
+    """An instance set up by the committed dagster_home/dagster.yaml (what `make dev` opens), storing in tmp_path."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home)
+    with DagsterInstance.from_config(str(home)) as instance:
+        yield instance
+
+
+def _project_lines(instance, run_id) -> list[tuple[int, str]]:
+    """The run's log lines that are not Dagster events: what the project's loggers said."""
+    return [(e.level, e.user_message) for e in instance.all_logs(run_id) if e.dagster_event is None]
+
+
+def test_the_sandbox_notice_and_the_clients_retries_show_in_the_runs_log(sandbox_env, defs, home_instance, warehouse):
+    reimbursements = AssetSelection.assets("raw_fba_reimbursements")
+    first = materialize_range(defs, sandbox_env, reimbursements, LAST_DAY, LAST_DAY, instance=home_instance)
+    notices = [(level, m) for level, m in _project_lines(home_instance, first.run_id) if "LOCAL SANDBOX" in m]
+    assert [level for level, _ in notices] == [logging.WARNING]  # the run started the embedded sandbox
+    assert notices[0][1].startswith("NO SP-API CREDENTIALS SET: using the embedded LOCAL SANDBOX at http://127.0.0.1:")
+
+    sandbox = resources.embedded_sandbox(sandbox_env)
+    sandbox.travel_to(PINNED_NOW)  # days that hold reimbursements, for the model below
+    sandbox.inject("throttle", count=1)  # Amazon's 429 on the next call, whichever operation it is
+    days = (PINNED_LAST_DAY - timedelta(days=2), PINNED_LAST_DAY)
+    second = materialize_range(defs, sandbox_env, reimbursements, *days, instance=home_instance)
+    warnings = [m for level, m in _project_lines(home_instance, second.run_id) if level == logging.WARNING]
+    [throttled] = [m for m in warnings if " -> HTTP 429 QuotaExceeded (request id " in m]
+    operation = throttled.split(" ")[0]
+    [retry] = [m for m in warnings if m.startswith(f"{operation}: attempt 1 failed")]
+    assert re.fullmatch(rf"{operation}: attempt 1 failed \(.*QuotaExceeded.*\); retrying in \d+\.\d\ds", retry)
+
+    # A model's materialization: its table, rows, columns, file and build time; nothing of a source's.
+    model = materialize(list(defs.assets), resources=defs.resources, instance=home_instance,
+                        selection=AssetSelection.assets("reimbursements"))
+    [event] = model.get_asset_materialization_events()
+    meta = {k: v.value for k, v in event.materialization.metadata.items()}
+    rows = warehouse.query("SELECT count(*) FROM reimbursements")[0][0]
+    assert rows > 0  # the pinned days hold reimbursements
+    assert set(meta) == {"table", "dagster/row_count", "dagster/column_schema", "preview", "model_file",
+                         "duration_seconds"}
+    assert (meta["table"], meta["dagster/row_count"], meta["model_file"]) == (
+        "reimbursements", rows, "queries/models/reimbursements.sql")
+    assert [(c.name, c.type) for c in meta["dagster/column_schema"].columns] == warehouse.columns("reimbursements")
+    assert 0 < meta["duration_seconds"] < 60
