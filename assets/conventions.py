@@ -87,6 +87,9 @@ def with_conventions(assets: Sequence[AssetsDefinition], queries_dir: Path | Non
                 [a] = with_source_code_references([a])
             result.append(a)
         if env.get(GIT_URL_VAR):
+            if not re.match(r"https://[^/]*(github|gitlab)[^/]*/\S+", env[GIT_URL_VAR]):
+                raise ConfigError(f"{GIT_URL_VAR}={env[GIT_URL_VAR]!r} is not a GitHub or GitLab repository URL, "
+                                  f"e.g. https://github.com/your-org/spapi-duckdb")
             result = link_code_references_to_git(
                 result, git_url=env[GIT_URL_VAR].rstrip("/"), git_branch=env.get(GIT_BRANCH_VAR) or "main",
                 file_path_mapping=AnchorBasedFilePathMapping(local_file_anchor=ROOT / "pyproject.toml",

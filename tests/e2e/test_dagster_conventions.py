@@ -161,6 +161,9 @@ def test_owners_come_from_one_setting_and_git_links_when_a_repository_is_named(s
     assert ref.url == f"https://github.com/example/spapi-duckdb/tree/main/pipelines/catalog/orders.py#L{line}"
     _, [ref] = _code_reference(defs, "orders")
     assert ref.url == "https://github.com/example/spapi-duckdb/tree/main/queries/models/orders.sql"
+    monkeypatch.setenv("SPAPI_GIT_URL", "git@github.com:example/spapi-duckdb.git")
+    with pytest.raises(ConfigError, match="SPAPI_GIT_URL='git@github.com:example/spapi-duckdb.git' is not a GitHub"):
+        build_definitions(Settings.from_env())
     monkeypatch.setenv("SPAPI_ASSET_OWNERS", "brand-ops")
     with pytest.raises(ConfigError, match="SPAPI_ASSET_OWNERS: 'brand-ops' is not an owner"):
         build_definitions(Settings.from_env())
