@@ -25,6 +25,7 @@ from assets.model_checks import ModelCheck, key_checks, model_checks
 from pipelines.models import Model, ModelError, build_model, load_models
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import publish_path
+from pipelines.warehouse.lake import redact
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,14 +89,23 @@ def publish_asset(models: list[AssetsDefinition]) -> AssetsDefinition:
         name="bi_snapshot",
         group_name="models",
         description="Copies the modeled tables into `<warehouse>_bi.duckdb` (e.g. data/sandbox_bi.duckdb) "
-                    "for BI tools; the swap is atomic and never blocks the warehouse's writers.",
+                    "for BI tools; the swap is atomic and never blocks the warehouse's writers. On a DuckLake "
+                    "(WAREHOUSE_URL) nothing is copied: BI tools attach the lake read-only.",
         kinds={"duckdb"},
         deps=[m.key for m in models],
         automation_condition=AFTER_ANY_MODEL,
     )
     def _publish(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         wh = warehouse.warehouse()
-        counts = wh.publish([n for n in names if wh.exists(n)])
+        built = [n for n in names if wh.exists(n)]
+        if wh.lake:  # BI tools read the lake itself while syncs write: no serving copy
+            counts = {n: wh.row_count(n) for n in built}
+            attach = redact(wh.lake.attach_sql(read_only=True))
+            context.log.info(f"{len(counts)} modeled tables in {wh.lake}; BI tools attach it: {attach}")
+            return MaterializeResult(metadata={"lake": str(wh.lake), "attach": attach,
+                                               "tables": MetadataValue.json(counts),
+                                               "dagster/row_count": sum(counts.values())})
+        counts = wh.publish(built)
         context.log.info(f"published {len(counts)} tables to {publish_path(wh.path)}")
         return MaterializeResult(metadata={"file": str(publish_path(wh.path)), "tables": MetadataValue.json(counts),
                                            "dagster/row_count": sum(counts.values())})

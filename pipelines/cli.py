@@ -333,7 +333,8 @@ def _run(args: argparse.Namespace, debug: bool) -> int:
 def _where_rows_are(settings: Settings) -> str:
     wh = Warehouse.configured(settings.warehouse_path)
     if wh.lake:
-        return f"warehouse: DuckLake {wh.lake}   BI tools attach it read-only: {redact(wh.lake.attach_sql(read_only=True))}"
+        bi = redact(wh.lake.attach_sql(read_only=True))
+        return f"warehouse: DuckLake {wh.lake}   BI tools attach it read-only: {bi}"
     return f"warehouse: {settings.warehouse_path}   BI copy: {publish_path(settings.warehouse_path)}"
 
 

@@ -45,6 +45,10 @@ class WarehouseLockTimeout(WarehouseError):
     """Another process kept the DuckDB file's write slot longer than ``lock_timeout``."""
 
 
+class WarehouseConflictError(WarehouseError):
+    """A DuckLake write kept losing its commit to concurrent writers past its retries; nothing of it was committed."""
+
+
 class WarehouseBusyError(WarehouseError):
     """Another process (often a BI tool) has the DuckDB file open, so it cannot be written."""
 

@@ -171,7 +171,8 @@ def check_table_name(table: str) -> None:
 def table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = con.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position", [table]
+        "WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ? "
+        "ORDER BY ordinal_position", [table]
     ).fetchall()
     return dict(rows)
 

@@ -13,19 +13,22 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 
 import duckdb
 
 from ..catalog import ChildTable, Column
-from . import landing
+from . import landing, lake as lakes
+from ..spapi.retry import retrying
 from ..workfiles import folder_for
-from .errors import WarehouseBusyError, WarehouseDiskFullError, is_disk_full
+from .errors import WarehouseBusyError, WarehouseConflictError, WarehouseDiskFullError, WarehouseError, is_disk_full
+from .lake import Lake
 from .landing import LandResult, Lineage, Replace, check_table_name, table_types
 from .lock import write_slot
 from .sources import Delimited, ident, sql_literal
 
 log = logging.getLogger("pipelines.warehouse")
+T = TypeVar("T")
 
 
 def publish_path(path: Path) -> Path:
@@ -34,8 +37,12 @@ def publish_path(path: Path) -> Path:
 
 
 class Warehouse:
-    """A DuckDB file. Every call opens its own connection inside the file's
-    write slot (a cross-process lock with a bounded wait) and closes it.
+    """A DuckDB file, or a DuckLake (``lake``). Every call opens its own connection
+    and closes it; on a file, inside the file's write slot (a cross-process lock
+    with a bounded wait). A lake has many writers: a write that loses a commit race
+    it cannot be merged with is run again, whole, after a bounded, jittered backoff
+    (``conflict_retries`` times). ``path`` is then only where work files and DuckDB's
+    spill files go (``data/.work/<stem>``).
 
     ``memory_limit`` bounds DuckDB's buffer memory for queries (it spills to
     disk beyond it); ``threads`` defaults to DuckDB's choice (one per core).
@@ -54,18 +61,35 @@ class Warehouse:
 
     LAND_MEMORY_LIMITS = {"tsv": "128MB", "json": "256MB", "jsonl": "256MB"}
 
+    CONFLICT_RETRIES = 10
+    CONFLICT_BASE, CONFLICT_CAP, CONFLICT_SECONDS = 0.05, 2.0, 120.0  # backoff of a conflicted lake write
+
     def __init__(self, path: str | Path, lock_timeout: float = 900.0, *,
                  memory_limit: str = "1GB", threads: int | None = None,
-                 land_memory_limits: dict[str, str] | None = None, numbered_memory_limit: str = "128MB"):
+                 land_memory_limits: dict[str, str] | None = None, numbered_memory_limit: str = "128MB",
+                 lake: Lake | None = None, conflict_retries: int = CONFLICT_RETRIES,
+                 sleep: Callable[[float], None] = time.sleep):
         self.path = Path(path)
+        self.lake = lake
+        self.conflict_retries = conflict_retries
+        self.sleep = sleep
         self.lock_timeout = lock_timeout
         self.memory_limit = memory_limit
         self.threads = threads
         self.land_memory_limits = {**self.LAND_MEMORY_LIMITS, **(land_memory_limits or {})}
         self.numbered_memory_limit = numbered_memory_limit
 
+    @classmethod
+    def configured(cls, path: str | Path, env: Mapping[str, str] | None = None, **kw) -> "Warehouse":
+        """The warehouse the environment selects: the DuckLake ``WAREHOUSE_URL`` names, else the file at ``path``."""
+        return cls(path, lake=Lake.from_env(env), **kw)
+
     def __repr__(self) -> str:
-        return f"Warehouse({str(self.path)!r})"
+        return f"Warehouse({str(self.path)!r}" + (f", lake={str(self.lake)!r})" if self.lake else ")")
+
+    def __str__(self) -> str:
+        """Where the rows are: the file, or the lake (its password hidden)."""
+        return str(self.lake) if self.lake else str(self.path)
 
     @property
     def temp_dir(self) -> Path:
@@ -84,13 +108,15 @@ class Warehouse:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold this file's write slot (for a caller's own multi-statement work)."""
-        with write_slot(self.path, self.lock_timeout):
+        """Hold this file's write slot (for a caller's own multi-statement work); a lake has none."""
+        with nullcontext() if self.lake else write_slot(self.path, self.lock_timeout):
             yield
 
     def _open(self, wait: float = 60.0) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting (bounded) while another process holds DuckDB's own
-        file lock, e.g. a BI tool with the warehouse open."""
+        file lock, e.g. a BI tool with the warehouse open. A lake: a connection to it."""
+        if self.lake:
+            return lakes.connect(self.lake, self.temp_dir, self.sleep)
         deadline, delay = time.monotonic() + wait, 0.2
         while True:
             try:
@@ -110,7 +136,11 @@ class Warehouse:
     def publish(self, tables: Sequence[str], dest: Path | None = None) -> dict[str, int]:
         """Copy ``tables`` into a separate DuckDB file for BI tools (``<name>_bi.duckdb``),
         swapped in atomically: readers of the old copy keep it until they reconnect,
-        and never block a sync. Returns each table's row count."""
+        and never block a sync. Returns each table's row count. A lake needs no copy:
+        BI tools attach it read-only (``Lake.attach_sql``) while syncs write."""
+        if self.lake:
+            raise WarehouseError(f"{self.lake} is a DuckLake: BI tools attach it read-only, there is no copy to "
+                                 f"publish ({self.lake.attach_sql(read_only=True)})")
         dest = Path(dest or publish_path(self.path))
         # Built in the warehouse's work folder, which a killed publisher's successor cleans up
         # (the destination's own, if it is elsewhere: the swap must stay a rename on one disk).
@@ -180,10 +210,12 @@ class Warehouse:
             threads, memory = self.threads, self.land_memory_limits.get(fmt, self.memory_limit)
 
         def attempt(threads, memory) -> LandResult:
-            with self.connect(threads, memory) as con:
-                return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
-                                    replace=replace, json_records=json_records, row_numbers=row_numbers,
-                                    dialect=dialect, children=children, inherited=inherited, json_lines=lines)
+            def once() -> LandResult:
+                with self.connect(threads, memory) as con:
+                    return landing.land(con, table, target, columns, fmt=fmt, lineage=lineage,
+                                        replace=replace, json_records=json_records, row_numbers=row_numbers,
+                                        dialect=dialect, children=children, inherited=inherited, json_lines=lines)
+            return self._retrying_conflicts(f"landing {document} into {table}", once)
 
         document = paths[0].name if len(paths) == 1 else f"{len(paths)} documents"
         # A JSON document's records are streamed into JSON lines before the write slot is taken.
@@ -201,16 +233,21 @@ class Warehouse:
         """(Re)build ``table`` from a SELECT in one transaction; returns its row count.
         A failing SELECT leaves the previous table in place."""
         check_table_name(table)
-        with self._naming_full_disk(f"building {table}"), self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS {select_sql}")
-                rows = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()[0]
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            return rows
+
+        def once() -> int:
+            with self.connect() as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS {select_sql}")
+                    rows = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()[0]
+                    con.execute("COMMIT")
+                except BaseException as exc:
+                    landing._rollback(con, exc)  # a failed lake COMMIT has ended the transaction already
+                    raise
+                return rows
+
+        with self._naming_full_disk(f"building {table}"):
+            return self._retrying_conflicts(f"building {table}", once)
 
     def land_empty(self, table: str, columns: Sequence[Column], *, lineage: Lineage,
                    replace: Replace | None, children: Sequence[ChildTable] = (),
@@ -218,10 +255,31 @@ class Warehouse:
         """No rows to land: delete what ``replace`` selects (a query DONE without data:
         the window is empty), or, with ``replace=None``, keep everything (a CANCELLED
         report, which says too little to delete on). The table (and its ``children``'s) exist afterwards."""
-        with self._naming_full_disk(f"emptying a window of {table}"), \
-                self.connect(1, self.numbered_memory_limit) as con:
-            return landing.land(con, table, None, columns, fmt="json" if children else "tsv", lineage=lineage,
-                                replace=replace, children=children, inherited=inherited)
+        def once() -> LandResult:
+            with self.connect(1, self.numbered_memory_limit) as con:
+                return landing.land(con, table, None, columns, fmt="json" if children else "tsv", lineage=lineage,
+                                    replace=replace, children=children, inherited=inherited)
+
+        with self._naming_full_disk(f"emptying a window of {table}"):
+            return self._retrying_conflicts(f"emptying a window of {table}", once)
+
+    def _retrying_conflicts(self, doing: str, write: Callable[[], T]) -> T:
+        """Run ``write`` (one whole transaction); on a lake, again after a commit conflict,
+        with full-jitter exponential backoff, at most ``conflict_retries`` more times."""
+        if not self.lake:
+            return write()
+        policy = retrying(what=f"{doing} (DuckLake commit conflict)", should_retry=lakes.is_conflict,
+                          max_retries=self.conflict_retries, max_seconds=self.CONFLICT_SECONDS,
+                          base=self.CONFLICT_BASE, cap=self.CONFLICT_CAP, sleep=self.sleep, clock=time.monotonic)
+        try:
+            return policy(write)
+        except duckdb.TransactionException as exc:
+            if not lakes.is_conflict(exc):
+                raise
+            raise WarehouseConflictError(
+                f"{doing}: still in conflict with concurrent writers of {self.lake} after "
+                f"{self.conflict_retries + 1} attempts; nothing of it was committed, run it again "
+                f"({str(exc).splitlines()[-1]})") from exc
 
     # ---- reading -------------------------------------------------------
     def query(self, sql: str, params: Sequence | dict | None = None) -> list[tuple]:
@@ -248,8 +306,8 @@ class Warehouse:
     def tables(self) -> list[str]:
         with self.connect() as con:
             return [r[0] for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                "ORDER BY table_name").fetchall()]
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_schema = current_schema() ORDER BY table_name").fetchall()]
 
     def exists(self, table: str) -> bool:
         return bool(self.columns(table))

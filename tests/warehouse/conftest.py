@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.warehouse import Warehouse
+from tests.postgres import lake, postgres  # noqa: F401  (fixtures of the DuckLake tests)
 
 
 @pytest.fixture
