@@ -19,6 +19,7 @@ import duckdb
 from ..catalog import ChildTable, Column
 from .errors import MalformedReportError
 from .json_split import JsonDocumentError, Lines, json_lines
+from .lake import is_lake
 from .sources import (
     DELIMITED,
     FORMATS,
@@ -301,9 +302,10 @@ def record_landed_window(con: duckdb.DuckDBPyConnection, table: str, lineage: Li
                 "request_id VARCHAR, row_count BIGINT, landed_at TIMESTAMPTZ)")
     key = [table, lineage.account, lineage.marketplace_id, _utc(lineage.window_start), _utc(lineage.window_end),
            lineage.resume_key]
-    con.execute(f"DELETE FROM {LEDGER} WHERE (table_name = ? AND account = ? AND marketplace_id = ? "
-                "AND window_start IS NOT DISTINCT FROM ? AND window_end IS NOT DISTINCT FROM ? AND resume_key = ?) "
-                f"OR landed_at < now() - INTERVAL {LEDGER_DAYS} DAY", key)
+    if not is_lake(con):  # on a DuckLake this delete would conflict with every concurrent land: append only
+        con.execute(f"DELETE FROM {LEDGER} WHERE (table_name = ? AND account = ? AND marketplace_id = ? "
+                    "AND window_start IS NOT DISTINCT FROM ? AND window_end IS NOT DISTINCT FROM ? "
+                    f"AND resume_key = ?) OR landed_at < now() - INTERVAL {LEDGER_DAYS} DAY", key)
     con.execute(f"INSERT INTO {LEDGER} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [*key, lineage.report_id, rows, datetime.now(timezone.utc)])
 

@@ -38,7 +38,7 @@ def land_account(lake: Lake, work: Path, folder: Path, account: int, start) -> N
     for table, d, version in [*((t, d, "v1") for d in DAYS for t in SOURCES), ("raw_orders", DAYS[0], "v2")]:
         columns, _, cursor = SOURCES[table]
         wh.land(table, document(folder, account, table, d, version), columns,
-                lineage=lineage(US, d, d + 1, f"R-{account}-{d}-{version}", f"acct-{account}"),
+                lineage=lineage(US, d, d + 1, f"R-{account}-{d}-{version}", f"acct-{account}", resume_key="run-1"),
                 replace=Replace.window(cursor, day(d), day(d + 1), US))
 
 
@@ -69,3 +69,6 @@ def test_four_processes_land_at_once_without_a_missing_or_doubled_row(lake, tmp_
                        for a in range(PROCESSES) for d in DAYS], table
     assert wh.query("SELECT DISTINCT _report_id FROM raw_orders WHERE _report_id LIKE '%-14-%' ORDER BY 1") == [
         (f"R-{a}-14-v2",) for a in range(PROCESSES)]  # the re-run replaced its window
+    # every land noted in the resume ledger; on a lake it is appended to (a delete would conflict with every land)
+    assert wh.query("SELECT count(*), count(DISTINCT (table_name, account, window_start)) FROM _landed_windows") \
+        == [(PROCESSES * 7, PROCESSES * 6)]
