@@ -7,7 +7,10 @@ Each call of :meth:`SpApiClient.request`:
 - adopts the rate in ``x-amzn-RateLimit-Limit`` when Amazon sends it;
 - retries 429, 500, 502, 503, 504 and transport errors with exponential
   backoff and full jitter, bounded by ``max_retries`` and ``max_retry_seconds``
-  (a 429 also drains the bucket, so the client slows down). This one budget
+  (a 429 also drains the bucket, so the client slows down). The budget starts
+  when the first attempt is sent: a call queued behind the account's other calls
+  (a backfill's hundredth createReport waits hours for its token) keeps its
+  retries. This one budget
   covers the LWA exchange a call triggers: each attempt asks LWA at most once,
   and the token is got before the rate-limit slot, so an LWA outage spends no quota;
 - on a 403 that says the access token is invalid/expired, gets a new token and
@@ -203,16 +206,22 @@ class SpApiClient:
         maybe_done = False  # an attempt failed in a way that does not say it had no effect
         cfg = self.config
         started = self.clock()
+        queued = 0.0  # the first attempt's wait for its token: not part of the retry budget
+
+        def budget_clock() -> float:
+            return self.clock() - queued
 
         def attempt() -> dict | None:
-            nonlocal reauthed, attempts, maybe_done
+            nonlocal reauthed, attempts, maybe_done, queued
             attempts += 1
             twin = _look_for_twin(operation_id, find_twin) if maybe_done and find_twin is not None else None
             if twin is not None:
                 return twin
             if access_token is None:
                 self.tokens.token()  # fail fast while LWA is failing, before spending the operation's quota
-            self.limiter.acquire(operation_id)
+            waited = self.limiter.acquire(operation_id)
+            if attempts == 1:
+                queued = waited
             token = access_token or self.tokens.token()  # cached unless it ran out during the wait
             headers = {"x-amz-access-token": token, "x-amz-date": amz_date(), "accept": "application/json"}
             try:
@@ -234,7 +243,7 @@ class SpApiClient:
             if resp.status_code == 429:
                 self.limiter.throttled(operation_id)
                 bucket = self.limiter.bucket(operation_id)
-                if bucket and self.clock() - started + 1 / bucket.rate >= cfg.max_retry_seconds:
+                if bucket and budget_clock() - started + 1 / bucket.rate >= cfg.max_retry_seconds:
                     err.final = True  # the usage plan allows no other attempt within the budget
             if access_token is None and not reauthed and is_token_problem(err):
                 reauthed = True
@@ -248,7 +257,7 @@ class SpApiClient:
             what=operation_id,
             should_retry=retryable,
             max_retries=cfg.max_retries if retry else 0, max_seconds=cfg.max_retry_seconds,
-            base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=self.clock,
+            base=cfg.backoff_base, cap=cfg.backoff_max, sleep=self.sleep, clock=budget_clock,
         )
         try:
             return policy(attempt)
