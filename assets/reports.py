@@ -134,7 +134,9 @@ def _for_each_account(entry: ReportEntry, spapi: SpApiResource, warehouse: Wareh
     both; only ``accounts``, the run's partitions, if given); one kind failing does not
     stop the other from landing."""
     results, errors = [], []
-    for kind in (k for k in entry.account_types if k in spapi.settings.account_types):
+    settings = spapi.settings
+    kinds = {a.account_type for a in settings.accounts if accounts is None or a.name in accounts}
+    for kind in (k for k in entry.account_types if k in kinds):
         try:
             results.append(spapi.for_each_account(kind, warehouse, sync, accounts))
         except Exception as exc:

@@ -110,14 +110,24 @@ def dagster_instance():
 
 
 def listed_report_steps(instance, assets, settings: Settings) -> list[tuple[str, list, dict, dict]]:
-    """A run per report Amazon generated on its own (settlements) not landed yet, each a
-    partition of its own (what the listed-report sensors do, without the daemon)."""
+    """A run per listed source (settlements) over the reports Amazon generated that are
+    not partitions yet, each a partition of its own, just added in order (what the
+    listed-report sensors do, one run per report, without the daemon)."""
     from assets.listed_reports import listed_report_runs
+    from assets.schedules import range_tags
 
     by_key = {key: a for a in assets for key in a.keys}
-    return [(f"{request.asset_selection[0].to_user_string()} {request.partition_key}",
-             [by_key[request.asset_selection[0]]], {"dagster/partition": request.partition_key}, {})
-            for request in listed_report_runs(instance, settings)]
+    new: dict = {}
+    for request in listed_report_runs(instance, settings):
+        new.setdefault(by_key[request.asset_selection[0]], []).append(request.partition_key)
+    return [(f"{source_key_name(a)}: {len(keys)} new report(s)", [a], range_tags((keys[0], keys[-1])), {})
+            for a, keys in new.items()]
+
+
+def source_key_name(a) -> str:
+    from assets.schedules import source_key
+
+    return source_key(a).to_user_string()
 
 
 DEMO_ACCOUNTS = Path(__file__).with_name("demo_accounts.toml")
