@@ -219,7 +219,9 @@ class SpApiClient:
                 return twin
             if access_token is None:
                 self.tokens.token()  # fail fast while LWA is failing, before spending the operation's quota
+            asked = self.clock()
             waited = self.limiter.acquire(operation_id)
+            ready = asked + waited  # when the call could go: its round trip counts from here (see ratelimit)
             if attempts == 1:
                 queued = waited
             token = access_token or self.tokens.token()  # cached unless it ran out during the wait
@@ -233,6 +235,7 @@ class SpApiClient:
                 raise SpApiError(None, "TransportError", f"{type(exc).__name__}: {exc}",
                                  operation=operation_id) from None
             request_id = resp.headers.get("x-amzn-RequestId")
+            self.limiter.round_trip(operation_id, self.clock() - ready)
             self.limiter.observe(operation_id, resp.headers.get("x-amzn-RateLimit-Limit"))
             log.debug("%s %s -> %s (request id %s)", operation_id, method, resp.status_code, request_id)
             if resp.status_code < 300:

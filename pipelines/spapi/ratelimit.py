@@ -6,6 +6,12 @@ a call takes one token, waiting when none is left. Waiters reserve their token
 under the lock (the count may go negative) and sleep outside it, so threads
 queue fairly without holding the lock while sleeping.
 
+Amazon counts a token when a call reaches it, somewhere within the call's round
+trip after the client took it; a call that must wait therefore goes out the
+longest round trip seen (from the moment it may go to its answer, at most a tenth
+of an interval) after its token is due, so it does not arrive before Amazon's
+bucket has refilled. Calls within the burst do not wait at all.
+
 >>> waits = []
 >>> b = TokenBucket(rate=0.5, burst=1, clock=lambda: 0.0, sleep=waits.append)
 >>> b.acquire(), b.acquire(), waits
@@ -38,6 +44,7 @@ class TokenBucket:
         self._sleep = sleep
         self._tokens = float(burst)
         self._stamp = clock()
+        self._margin = 0.0  # the longest round trip seen (see round_trip)
         self._lock = threading.Lock()
 
     def _refill(self) -> None:
@@ -51,9 +58,17 @@ class TokenBucket:
             self._refill()
             self._tokens -= 1.0
             wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+        return _wait_out(wait, lambda: self._margin, self._sleep)
+
+    def round_trip(self, seconds: float) -> None:
+        """A call took ``seconds`` from the moment it could go to its answer: widen the margin to it.
+
+        >>> b = TokenBucket(rate=0.5, burst=1, clock=lambda: 0.0, sleep=lambda s: None)
+        >>> b.round_trip(0.15); b.round_trip(0.1); b.acquire(), b.acquire()
+        (0.0, 2.15)
+        """
+        with self._lock:
+            self._margin = min(max(self._margin, seconds), 0.1 / self.rate)
 
     def set_rate(self, rate: float) -> None:
         with self._lock:
@@ -65,6 +80,18 @@ class TokenBucket:
         with self._lock:
             self._refill()
             self._tokens = min(self._tokens, 0.0)
+
+
+def _wait_out(wait: float, margin: Callable[[], float], sleep: Callable[[float], None]) -> float:
+    """Sleep until a reserved token is due, then the margin (read then, so round trips measured
+    while waiting count); the seconds slept."""
+    if wait <= 0:
+        return 0.0
+    sleep(wait)
+    extra = margin()
+    if extra > 0:
+        sleep(extra)
+    return wait + extra
 
 
 class SharedTokenBucket:
@@ -86,6 +113,7 @@ class SharedTokenBucket:
         self._sleep = sleep
         self._clock = clock
         self._default = {"rate": rate, "burst": burst}
+        self._margin = 0.0  # the longest round trip this process saw (see TokenBucket)
 
     def _update(self, change: Callable[[dict, float], float]) -> float:
         with self._lock:
@@ -110,10 +138,10 @@ class SharedTokenBucket:
             st["tokens"] -= 1.0
             return 0.0 if st["tokens"] >= 0 else -st["tokens"] / st["rate"]
 
-        wait = self._update(take)
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+        return _wait_out(self._update(take), lambda: self._margin, self._sleep)
+
+    def round_trip(self, seconds: float) -> None:
+        self._margin = min(max(self._margin, seconds), 0.1 / self._default["rate"])
 
     def set_rate(self, rate: float) -> None:
         self._update(lambda st, _: st.update(rate=rate))
@@ -171,6 +199,12 @@ class RateLimiter:
         if rate > 0 and bucket and abs(bucket.rate - rate) > 1e-9:
             log.info("rate limit for %s is now %s req/s (x-amzn-RateLimit-Limit)", operation, rate)
             bucket.set_rate(rate)
+
+    def round_trip(self, operation: str, seconds: float) -> None:
+        """How long a call of ``operation`` took from the moment it could go to its answer (see TokenBucket)."""
+        bucket = self.bucket(operation)
+        if bucket:
+            bucket.round_trip(seconds)
 
     def throttled(self, operation: str) -> None:
         """Amazon answered 429: stop bursting and wait a full interval before the next call."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
@@ -71,7 +72,10 @@ class FetchedReport:
 class ReportsApi:
     """Reports API calls for one account.
 
-    ``reuse_max_age``: how far back ``fetch`` looks for a twin report to reuse.
+    ``reuse_max_age``: how far back ``fetch`` looks for a twin report to reuse. The
+    account's recent reports are listed once per ReportsApi, report type and
+    marketplaces, and the reports it creates join that list: getReports allows one
+    call every 45 s, so a backfill must not spend one per window.
     ``restricted``: fetch report documents with a Restricted Data Token (PII reports).
     """
 
@@ -80,6 +84,9 @@ class ReportsApi:
         self.client = client
         self.reuse_max_age = reuse_max_age
         self.restricted = restricted
+        self._recent: dict[tuple[str, tuple[str, ...]], list[dict]] = {}
+        self._recent_locks: dict[tuple[str, tuple[str, ...]], threading.Lock] = {}
+        self._lock = threading.Lock()
 
     # -- the whole flow ---------------------------------------------------------------
     def fetch(
@@ -153,10 +160,8 @@ class ReportsApi:
                       end: datetime | date) -> dict | None:
         """A recent report with the same type, marketplaces and window: DONE first, else pending."""
         want_start, want_end = parse_time(iso_utc(start)), parse_time(iso_utc(end))
-        since = datetime.now(timezone.utc) - self.reuse_max_age
         best = None
-        for report in self.list_reports([report_type], marketplace_ids=marketplace_ids,
-                                        processing_statuses=("DONE",) + PENDING, created_since=since):
+        for report in self._recent_reports(report_type, marketplace_ids):
             if (report.get("reportType") != report_type
                     or set(report.get("marketplaceIds") or ()) != set(marketplace_ids)
                     or parse_time(report.get("dataStartTime")) != want_start
@@ -166,6 +171,31 @@ class ReportsApi:
                 return report
             best = best or report
         return best
+
+    def _recent_reports(self, report_type: str, marketplace_ids: list[str]) -> list[dict]:
+        """The account's DONE or pending reports of the type and marketplaces created within
+        ``reuse_max_age``: listed on first use, then what this ReportsApi created since added."""
+        key = (report_type, tuple(sorted(marketplace_ids)))
+        with self._lock:
+            lock = self._recent_locks.setdefault(key, threading.Lock())
+        with lock:  # the windows asking at once wait for one listing
+            with self._lock:
+                listed = key in self._recent
+            if not listed:
+                since = datetime.now(timezone.utc) - self.reuse_max_age
+                found = list(self.list_reports([report_type], marketplace_ids=marketplace_ids,
+                                               processing_statuses=("DONE",) + PENDING, created_since=since))
+                with self._lock:
+                    self._recent[key] = found
+        with self._lock:
+            return list(self._recent[key])
+
+    def _remember(self, report_id: str, body: dict) -> None:
+        """Add a report this ReportsApi created (without options) to the recent reports listed."""
+        key = (body["reportType"], tuple(sorted(body["marketplaceIds"])))
+        with self._lock:
+            if key in self._recent:
+                self._recent[key].append({**body, "reportId": report_id, "processingStatus": "IN_QUEUE"})
 
     # -- single operations -----------------------------------------------------------
     def create_report(self, report_type: str, marketplace_ids: Iterable[str], *,
@@ -184,6 +214,8 @@ class ReportsApi:
         resp = self.client.request("createReport", "POST", f"{BASE}/reports", json=body, find_twin=twin) or {}
         report_id = resp["reportId"]
         log.info("created %s report %s", report_type, report_id)
+        if not options:  # getReports shows no options: only a report without them may be reused
+            self._remember(report_id, body)
         return report_id
 
     def find_twin(self, body: dict, since: datetime) -> dict | None:
