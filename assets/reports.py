@@ -4,9 +4,10 @@
   Saturday), month or quarter Amazon aggregates them by; a backfill packs its
   partitions into the widest window the report allows (one request per
   marketplace per window);
-- snapshot reports: partitioned by account; each run lands a dated snapshot;
-- listed reports (settlements): unpartitioned; each run lands every report
-  Amazon generated since the retention horizon that is not landed yet.
+- snapshot reports: partitioned by account; each run lands a dated snapshot.
+
+Listed reports (settlements), which Amazon generates on its own, are
+assets/listed_reports.py's: a partition per report.
 
 A JSON report with child tables (arrays inside its records, or an aggregate
 beside them) is one multi-asset: every table it lands is an asset of its own,
@@ -18,7 +19,6 @@ and says so in its metadata. Their documents are fetched with a Restricted Data 
 """
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 
 from dagster import (
     AssetExecutionContext,
@@ -47,11 +47,7 @@ from assets.common import (
 from pipelines.catalog import CATALOG, ReportEntry
 from pipelines.config import Settings
 from pipelines.resources import SpApiResource, WarehouseResource
-from pipelines.sync import SyncResult, sync_listed_reports, sync_report_snapshot, sync_report_window
-
-# Amazon keeps generated reports (settlements) for 90 days; getReports accepts a
-# createdSince at most that far back, so ask for one day less.
-LISTED_REPORT_RETENTION = timedelta(days=89)
+from pipelines.sync import SyncResult, sync_report_snapshot, sync_report_window
 
 
 class ReportRunConfig(Config):
@@ -83,13 +79,13 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
     if windowed:
         kwargs.update(partitions_def=source_partitions(settings, entry.account_types, entry.period),
                       backfill_policy=backfill_policy(entry.partitions_per_request))
-    elif entry.requested:
+    else:
         kwargs.update(partitions_def=source_partitions(settings, entry.account_types, None))
 
     @multi_asset(**kwargs)
     def _report(context: AssetExecutionContext, config: ReportRunConfig, spapi: SpApiResource,
                 warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-        accounts = configured_accounts(run_accounts(context), spapi.settings) if entry.requested else None
+        accounts = configured_accounts(run_accounts(context), spapi.settings)
         start = end = None
         if windowed:
             start, end = run_window(context)
@@ -99,20 +95,15 @@ def report_asset(entry: ReportEntry, settings: Settings) -> AssetsDefinition:
             def sync(api):
                 return sync_report_window(entry, api.reports(entry.pii), api.target, _served(entry, api), start,
                                           end, options=config.report_options, resume_key=resume_key(context))
-        elif entry.requested:
+        else:
             def sync(api):
                 return sync_report_snapshot(entry, api.reports(entry.pii), api.target, _served(entry, api),
                                             today_utc())
-        else:
-            since = datetime.now(timezone.utc) - LISTED_REPORT_RETENTION
-
-            def sync(api):
-                return sync_listed_reports(entry, api.reports(entry.pii), api.target, _served(entry, api), since)
         skipped: list[str] = []
         result = _for_each_account(entry, spapi, warehouse, pii_opt_in(entry, sync, skipped), accounts)
         extra = {"pii_skipped_accounts": MetadataValue.md(_skipped_note(skipped))} if skipped else {}
         wh = warehouse.warehouse()
-        scope = RunScope(accounts, start, end, None if windowed or not entry.requested else today_utc())
+        scope = RunScope(accounts, start, end, None if windowed else today_utc())
         yield materialize_result(result, wh, spapi.source, key=entry.key, asset_key=AssetKey(entry.asset_name),
                                  scope=scope, report_type=entry.report_type, reused_reports=result.reused, **extra)
         for table in children:
