@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dagster import Definitions
 
+from assets.accounts import accounts_sensor
 from assets.conventions import with_conventions
 from assets.datakiosk import query_assets
 from assets.freshness import freshness_checks, freshness_sensor
@@ -40,8 +41,8 @@ def build_definitions(settings: Settings | None = None, queries_dir: Path | None
         asset_checks=freshness,
         resources={"spapi": spapi_resource(settings),
                    "warehouse": WarehouseResource(path=str(settings.warehouse_path))},
-        schedules=[daily_sync_schedule(sources)],
-        sensors=[freshness_sensor(freshness), *listed_sensors],
+        schedules=[daily_sync_schedule(sources, settings)],
+        sensors=[freshness_sensor(freshness), accounts_sensor(settings), *listed_sensors],
     )
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from pydantic import Field
 from pipelines.config import CREDENTIAL_VARS, PII_VAR, Account, Settings
 from pipelines.spapi.config import SpApiConfig
 from pipelines.spapi.datakiosk import DataKioskApi
+from pipelines.spapi.errors import ConfigError
 from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
 from pipelines.sync import SyncResult, Target
@@ -37,19 +38,20 @@ T = TypeVar("T")
 
 
 def embedded_sandbox(settings: Settings):
-    """The process's embedded sandbox server, started on first use."""
+    """The process's embedded sandbox server, started on first use, with one sandbox
+    account (tenant) per configured account: its name, marketplaces and role."""
+    from pipelines.sandbox.config import Tenant
     from pipelines.sandbox.server import SandboxConfig, SandboxServer
 
     with _lock:
         if "server" not in _embedded:
-            account = settings.accounts[0]
             cfg = SandboxConfig(
                 orders_per_day=int(os.environ.get("SPAPI_SANDBOX_ORDERS_PER_DAY", "40")),
-                marketplace_ids=tuple(account.marketplace_ids),
                 time_scale=float(os.environ.get("SPAPI_SANDBOX_TIME_SCALE", "200")),
                 processing_delay=float(os.environ.get("SPAPI_SANDBOX_PROCESSING_DELAY", "0.5")),
                 dk_page_records=int(os.environ.get("SPAPI_SANDBOX_DK_PAGE_RECORDS", "1000")),
-                vendor=account.account_type == "vendor",
+                tenants=tuple(Tenant(a.name, tuple(a.marketplace_ids), vendor=a.account_type == "vendor")
+                              for a in settings.accounts),
             )
             server = SandboxServer(cfg, host="127.0.0.1", port=0)
             server.__enter__()
@@ -74,12 +76,17 @@ def client_config(settings: Settings, account: Account) -> SpApiConfig:
         # a folder beside the warehouse, so parallel Dagster steps spend one quota.
         config = SpApiConfig.from_env(os.environ, credential_vars=account.credential_vars, region=account.region)
         return dataclasses.replace(config, rate_limit_dir=settings.warehouse_path.parent / ".spapi-rate-limits")
-    from pipelines.sandbox.credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+    from pipelines.sandbox.credentials import tenant_credentials
 
     server = embedded_sandbox(settings)
-    return SpApiConfig(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
-                       refresh_token=SANDBOX_REFRESH_TOKEN, region=account.region, endpoint=server.url,
-                       lwa_endpoint=server.url + "/auth/o2/token", poll_initial=0.1, poll_max=2.0)
+    served = [t.name for t in server.config.accounts]
+    if account.name not in served:
+        raise ConfigError(f"account {account.name!r} is not one of the embedded sandbox's accounts {served} "
+                          f"(it was started for other settings: stop_embedded_sandbox() first)")
+    client_id, client_secret, refresh_token = tenant_credentials(account.name)
+    return SpApiConfig(client_id=client_id, client_secret=client_secret, refresh_token=refresh_token,
+                       region=account.region, endpoint=server.url, lwa_endpoint=server.url + "/auth/o2/token",
+                       poll_initial=0.1, poll_max=2.0)
 
 
 def shared_client(settings: Settings, account: Account) -> SpApiClient:
@@ -197,14 +204,15 @@ class SpApiResource(ConfigurableResource):
         return "sandbox" if self.settings.sandbox else "amazon"
 
     def for_each_account(self, account_type: str, warehouse: "WarehouseResource",
-                         sync: Callable[[AccountApi], SyncResult]) -> SyncResult:
-        """Run ``sync`` for every account of ``account_type`` at once (waits overlap);
-        merge what landed. One account's failure does not stop the others: their
-        rows land, then AccountsFailed names every account that failed and why."""
+                         sync: Callable[[AccountApi], SyncResult], names: Collection[str] | None = None) -> SyncResult:
+        """Run ``sync`` for every account of ``account_type`` (only those in ``names``,
+        the run's account partitions, if given) at once (waits overlap); merge what
+        landed. One account's failure does not stop the others: their rows land,
+        then AccountsFailed names every account that failed and why."""
         settings = self.settings
         wh = warehouse.warehouse()
         apis = [AccountApi(a, shared_client(settings, a), Target(wh, a.name, self.source, folder_for(wh.path)))
-                for a in settings.accounts_of(account_type)]
+                for a in settings.accounts_of(account_type) if names is None or a.name in names]
         results, failures = [], []
         with ThreadPoolExecutor(max_workers=max(1, len(apis))) as pool:
             futures = [(api, pool.submit(sync, api)) for api in apis]
@@ -223,7 +231,9 @@ class SpApiResource(ConfigurableResource):
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file (WAREHOUSE_PATH, or data/sandbox.duckdb / data/amazon.duckdb)."""
+    """The DuckDB warehouse file (WAREHOUSE_PATH, or data/sandbox.duckdb / data/amazon.duckdb), or the
+    DuckLake that WAREHOUSE_URL names, which many processes and hosts write at once (work files then
+    still go beside WAREHOUSE_PATH)."""
 
     path: str = Field(default="", description="The DuckDB file (WAREHOUSE_PATH); empty: data/sandbox.duckdb "
                                               "without credentials, data/amazon.duckdb with them")
@@ -234,4 +244,6 @@ class WarehouseResource(ConfigurableResource):
     def warehouse(self) -> Warehouse:
         path = Path(self.path) if self.path else Settings.from_env().warehouse_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Warehouse(path)
+        env = {**os.environ, **({"WAREHOUSE_URL": self.url} if self.url else {}),
+               **({"WAREHOUSE_DATA_PATH": self.data_path} if self.data_path else {})}
+        return Warehouse.configured(path, env)
