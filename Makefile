@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pipelines.bench
+	$(PY) -m pipelines.bench_quota
 
 # The API calls and least wall time of a backfill, calling nothing: the last 30 days by default.
 PLAN_END ?= $(shell $(PYTHON) -c "import datetime as d; print(d.date.today() - d.timedelta(days=1))")

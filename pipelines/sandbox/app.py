@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -316,6 +317,6 @@ class SandboxApp:
 
     def _log(self, operation: str | None, req: Request, body: Any, status: int, tenant: str | None = None) -> None:
         entry = {"operation": operation, "method": req.method, "path": req.path, "query": req.query,
-                 "json": body, "status": status, "tenant": tenant}
+                 "json": body, "status": status, "tenant": tenant, "at": time.monotonic()}
         with self._log_lock:
             self.request_log.append(entry)

@@ -220,7 +220,8 @@ class SandboxServer:
 
     @property
     def request_log(self) -> list[dict]:
-        """Every SP-API call: ``{operation, method, path, query, json, status}``."""
+        """Every SP-API call: ``{operation, method, path, query, json, status, tenant, at}`` (``tenant``:
+        the account that called, None when the token opened none; ``at``: ``time.monotonic()``)."""
         return self.app.request_log
 
     @property
