@@ -9,7 +9,9 @@ process's own):
 - duckdb: ``CREATE TABLE AS SELECT * FROM read_csv(file)`` in a fresh database.
 
 It does the same for a ~1,000,000-line Data Kiosk JSONL document (salesAndTrafficByAsin records)
-against ``read_json``. The last line printed is one JSON object with every figure.
+against ``read_json``, then times many writers (``pipelines.bench_lake``: 8 sources × 3 accounts
+landed at once on a DuckLake vs one after another on a DuckDB file). The last line printed is one
+JSON object with every figure.
 
 The orders document is a real report from the local sandbox, fetched through our client (gunzipped
 and decoded as the pipeline does); it is cached under ``data/bench/``.
@@ -28,6 +30,7 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
 
+from . import bench_lake
 from .catalog import entry
 
 US = "ATVPDKIKX0DER"
@@ -247,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         jsonl = datakiosk_jsonl(args.data_dir, args.jsonl_lines)
         report["jsonl"] = compare("jsonl", jsonl, args.data_dir)
         print(f"jsonl: {report['jsonl']}", flush=True)
+    report["ducklake"] = bench_lake.run(args.data_dir)  # 8 sources x 3 accounts: lake at once vs file in turn
+    print(f"ducklake: {report['ducklake']}", flush=True)
     t = report["tsv"]
     report["targets"] = {"peak_rss_mb_below": TARGET_PEAK_MB, "ratio_at_least": TARGET_RATIO,
                          "met": t["ours_peak_rss_mb"] < TARGET_PEAK_MB and t["ratio"] >= TARGET_RATIO
