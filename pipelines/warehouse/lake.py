@@ -181,8 +181,12 @@ def _attach(lake: Lake, temp_dir: Path, sleep: Callable[[float], None]) -> duckd
 
     # Processes attaching a new lake at once all try to create its catalog tables;
     # one wins, the others fail on a duplicate and find the lake on their next try.
-    retrying(what=f"creating the DuckLake {lake}", should_retry=_creating_race, max_retries=ATTACH_ATTEMPTS - 1,
-             max_seconds=30.0, base=0.1, cap=2.0, sleep=sleep, clock=time.monotonic)(attach)
+    try:
+        retrying(what=f"creating the DuckLake {lake}", should_retry=_creating_race, max_retries=ATTACH_ATTEMPTS - 1,
+                 max_seconds=30.0, base=0.1, cap=2.0, sleep=sleep, clock=time.monotonic)(attach)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -193,9 +197,9 @@ def _creating_race(exc: BaseException) -> bool:
 
 
 def is_conflict(exc: BaseException) -> bool:
-    """A DuckLake commit that lost to a concurrent one it cannot be merged with (both
-    deleted from a table, or one altered or created what the other wrote): the whole
-    transaction can be run again on the new snapshot.
+    """A DuckLake commit that lost to a concurrent one it cannot be merged with (it wrote to
+    a table the other deleted from, altered or created too): the whole transaction can be
+    run again on the new snapshot.
 
     >>> is_conflict(duckdb.TransactionException("Failed to commit DuckLake transaction. Transaction conflict - x"))
     True

@@ -18,9 +18,10 @@ from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 import duckdb
 
 from ..catalog import ChildTable, Column
-from . import landing, lake as lakes
 from ..spapi.retry import retrying
 from ..workfiles import folder_for
+from . import lake as lakes
+from . import landing
 from .errors import WarehouseBusyError, WarehouseConflictError, WarehouseDiskFullError, WarehouseError, is_disk_full
 from .lake import Lake
 from .landing import LandResult, Lineage, Replace, check_table_name, table_types
