@@ -201,6 +201,8 @@ def materialize_result(result: SyncResult, warehouse: Warehouse, source: str, ke
         "rows_deleted": sum(w.deleted for w in result.windows),
         "rows_lost": sum(max(0, w.deleted - w.rows) for w in result.windows),
         "cancelled_no_data": result.cancelled,
+        "resumed_windows": result.resumed,  # landed by an earlier attempt of this run, not requested again
+        "stuck_cancelled": result.stuck_cancelled,  # jobs cancelled after waiting in Amazon's queue too long
         **extra,
     }
     if result.added_columns:

@@ -240,7 +240,7 @@ def run_plan(start: date, end: date, accounts_file: str | None) -> int:
 
 def landed_tables(settings: Settings) -> dict[str, int]:
     wh = Warehouse.configured(settings.warehouse_path)
-    return {name: wh.row_count(name) for name in wh.tables()}
+    return {name: wh.row_count(name) for name in wh.tables() if not name.startswith("_")}  # _: bookkeeping
 
 
 def print_tables(counts: dict[str, int]) -> None:
