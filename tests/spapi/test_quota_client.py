@@ -32,7 +32,8 @@ def test_a_create_queued_for_its_token_still_retries_a_429(fake, ftime):
         for _ in range(25):  # the burst and ten more tokens are spoken for
             limiter.acquire("createReport")
         others_waiting = False
-        fake.on("createReport", err(429, "QuotaExceeded", "You exceeded your quota"), ok({"reportId": "R9"}, status=202))
+        fake.on("createReport", err(429, "QuotaExceeded", "You exceeded your quota"),
+                ok({"reportId": "R9"}, status=202))
         before = ftime.now
         assert client.request("createReport", "POST", CREATE, json=BODY) == {"reportId": "R9"}
     assert fake.ops().count("createReport") == 2
