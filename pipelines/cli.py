@@ -190,8 +190,15 @@ def _one_line_console_logger(init_context) -> logging.Logger:
     logger = logging.Logger("dagster", level=init_context.logger_config["log_level"])
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.addFilter(_events_and_warnings)
     logger.addHandler(handler)
     return logger
+
+
+def _events_and_warnings(record: logging.LogRecord) -> bool:
+    """On the console: Dagster's events, and the project's own lines from WARNING up
+    (every line stays in the run's log in the UI)."""
+    return getattr(record, "dagster_event", None) is not None or record.levelno >= logging.WARNING
 
 
 class OneLineFormatter(logging.Formatter):
