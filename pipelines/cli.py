@@ -307,8 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return int(exc.code or 0)
     debug = args.debug or os.environ.get("SPAPI_DEBUG", "") not in ("", "0")
-    logging.basicConfig(level=logging.INFO if debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    level = logging.INFO if debug else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        # Dagster lowers the `pipelines` loggers to INFO for the run's log in the UI
+        # (python_logs); their lines reach this handler too, so it keeps its own level.
+        handler.setLevel(level)
     try:
         return _run(args, debug)
     except KeyboardInterrupt:
