@@ -23,8 +23,8 @@ from pipelines.config import Settings
 from pipelines.periods import period_start, recent_periods
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
-IMPLICIT_ASSET_JOB = "__ASSET_JOB"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+IMPLICIT_ASSET_JOB = "__ASSET_JOB"
 
 
 def daily_run_requests(sources: Sequence[AssetsDefinition], today, settings: Settings) -> list[RunRequest]:
@@ -39,13 +39,13 @@ def daily_run_requests(sources: Sequence[AssetsDefinition], today, settings: Set
         meta = a.metadata_by_key[key]
         if meta.get("required_report_options"):
             continue
-        accounts = [acct.name for acct in settings.accounts if acct.account_type in account_kinds(a)]
         name = key.to_user_string()
         if a.partitions_def is None:
             requests.append(RunRequest(run_key=f"{name}:{today}", asset_selection=sorted(a.keys)))
             continue
         if account_set_name(a) is None:  # partitioned otherwise (settlements: by their own sensor)
             continue
+        accounts = [acct.name for acct in settings.accounts if acct.account_type in account_kinds(a)]
         if not isinstance(a.partitions_def, MultiPartitionsDefinition):  # a snapshot: one partition per account
             requests += [RunRequest(run_key=f"{name}:{acct}:{today}", asset_selection=sorted(a.keys),
                                     partition_key=acct) for acct in accounts]
