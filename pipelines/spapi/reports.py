@@ -51,6 +51,14 @@ def parse_time(text: str | None) -> datetime | None:
     return value.astimezone(timezone.utc).replace(microsecond=0)
 
 
+def made_for(report: dict, report_type: str, marketplace_ids: Iterable[str], window: Mapping[str, str]) -> bool:
+    """Whether a listed report answers the request: its type, its marketplaces and each
+    window bound given (``dataStartTime``/``dataEndTime``, compared as instants)."""
+    return (report.get("reportType") == report_type
+            and set(report.get("marketplaceIds") or ()) == set(marketplace_ids)
+            and all(parse_time(report.get(k)) == parse_time(v) for k, v in window.items()))
+
+
 @dataclass(frozen=True)
 class FetchedReport:
     report_id: str
@@ -159,13 +167,10 @@ class ReportsApi:
     def find_reusable(self, report_type: str, marketplace_ids: list[str], start: datetime | date,
                       end: datetime | date) -> dict | None:
         """A recent report with the same type, marketplaces and window: DONE first, else pending."""
-        want_start, want_end = parse_time(iso_utc(start)), parse_time(iso_utc(end))
+        window = {"dataStartTime": iso_utc(start), "dataEndTime": iso_utc(end)}
         best = None
         for report in self._recent_reports(report_type, marketplace_ids):
-            if (report.get("reportType") != report_type
-                    or set(report.get("marketplaceIds") or ()) != set(marketplace_ids)
-                    or parse_time(report.get("dataStartTime")) != want_start
-                    or parse_time(report.get("dataEndTime")) != want_end):
+            if not made_for(report, report_type, marketplace_ids, window):
                 continue
             if report["processingStatus"] == "DONE":
                 return report
@@ -223,12 +228,10 @@ class ReportsApi:
         (same type, marketplaces and data window), in any status: the one a createReport that
         failed with a 5xx or a dropped connection may have created; None if there is none.
         One try per page: it runs inside the create's own attempt."""
-        want = {k: parse_time(body.get(k)) for k in ("dataStartTime", "dataEndTime") if body.get(k)}
+        window = {k: body[k] for k in ("dataStartTime", "dataEndTime") if body.get(k)}
         for report in self.list_reports([body["reportType"]], marketplace_ids=body["marketplaceIds"],
                                         processing_statuses=None, created_since=since, retry=False):
-            if (report.get("reportType") == body["reportType"]
-                    and set(report.get("marketplaceIds") or ()) == set(body["marketplaceIds"])
-                    and all(parse_time(report.get(k)) == v for k, v in want.items())):
+            if made_for(report, body["reportType"], body["marketplaceIds"], window):
                 return {"reportId": report["reportId"]}
         return None
 
