@@ -189,26 +189,6 @@ def sync_report_snapshot(entry: ReportEntry, api: ReportsApi, target: Target, ma
     return result
 
 
-def sync_listed_reports(entry: ReportEntry, api: ReportsApi, target: Target, marketplace_ids: Sequence[str],
-                        created_since: datetime) -> SyncResult:
-    """Land every report Amazon generated on its own schedule (settlements) since
-    ``created_since`` that is not landed yet; each report replaces its own rows."""
-    result = SyncResult(entry.table, target.account)
-    landed_ids = _landed_report_ids(target.warehouse, entry.table)
-    found = [r for r in api.list_reports([entry.report_type], marketplace_ids=list(marketplace_ids),
-                                         created_since=created_since)
-             if r.get("reportDocumentId") and r["reportId"] not in landed_ids]
-    with tempfile.TemporaryDirectory(dir=target.workdir, prefix="listed-") as tmp:
-        def fetch(report: dict) -> FetchedReport:
-            return api.fetch_document(report["reportId"], report["reportDocumentId"], Path(tmp) / report["reportId"])
-
-        def land(report: dict, fetched: FetchedReport) -> None:
-            _land_listed(entry, target, report, fetched, result)
-
-        _parallel(found, fetch, land)
-    return result
-
-
 def sync_listed_report(entry: ReportEntry, api: ReportsApi, target: Target, report_id: str) -> SyncResult:
     """Land the one report ``report_id`` Amazon generated (a settlement), replacing that
     report's rows. A report of another type, or one not DONE, fails naming it; nothing
@@ -357,8 +337,3 @@ def _ledger(target: Target, table: str, resume_key: str) -> dict[tuple[str, date
 def _utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
-
-def _landed_report_ids(wh: Warehouse, table: str) -> set[str]:
-    if not wh.exists(table):
-        return set()
-    return {row[0] for row in wh.query(f'SELECT DISTINCT _report_id FROM "{table}"')}

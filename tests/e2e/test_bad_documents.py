@@ -19,7 +19,8 @@ from pipelines.datakiosk_queries import load_queries
 from pipelines.sandbox.document_faults import FOREIGN_HEADER, FOREIGN_JSON, HTML_PAGE
 from pipelines.spapi.datakiosk import DataKioskApi
 from pipelines.spapi.reports import ReportsApi
-from pipelines.sync import Target, sync_listed_reports, sync_query_window, sync_report_window
+from pipelines.listed_reports import ListingCursor, list_new_reports
+from pipelines.sync import Target, sync_listed_report, sync_query_window, sync_report_window
 from pipelines.warehouse import ForeignDocumentError
 from tests.e2e.conftest import LAST_DAY
 
@@ -148,20 +149,20 @@ def test_a_bad_data_kiosk_page_fails_and_leaves_the_rows_untouched(apis, sandbox
 
 def test_a_bad_settlement_document_fails_alone_and_lands_on_the_next_run(apis, sandbox, warehouse):
     reports, _, target = apis
-    since = datetime.now(timezone.utc) - timedelta(days=SETTLEMENTS.max_window_days - 1)
-    listed = [r for r in reports.list_reports([SETTLEMENTS.report_type], marketplace_ids=[US], created_since=since)
-              if r.get("reportDocumentId")]
+    listed, _ = list_new_reports(SETTLEMENTS, reports, target.account, [US], ListingCursor(), sandbox.app.ctx.now())
     assert len(listed) >= 2
     sandbox.inject("headerless")  # the first settlement downloaded
-    with pytest.raises(ForeignDocumentError, match=f"^report \\d+ \\({SETTLEMENTS.report_type}\\): document "
+    bad, *good = [r["reportId"] for r in listed]
+    with pytest.raises(ForeignDocumentError, match=f"^report {bad} \\({SETTLEMENTS.report_type}\\): document "
                                                    f"\\S+ is not a {SETTLEMENTS.report_type} document: "
                                                    f"{NOT_A_HEADER}"):
-        sync_listed_reports(SETTLEMENTS, reports, target, [US], since)
+        sync_listed_report(SETTLEMENTS, reports, target, bad)
+    for report_id in good:  # each settlement is a partition (a run) of its own
+        sync_listed_report(SETTLEMENTS, reports, target, report_id)
     landed = {r[0] for r in warehouse.query(f'SELECT DISTINCT _report_id FROM "{SETTLEMENTS.table}"')}
-    assert len(landed) == len(listed) - 1  # the others landed
-    again = sync_listed_reports(SETTLEMENTS, reports, target, [US], since)
-    assert len(again.requests) == 1 and again.requests[0] not in landed
-    assert again.windows[0].deleted == 0
+    assert landed == set(good)  # the others landed
+    again = sync_listed_report(SETTLEMENTS, reports, target, bad)  # the failed partition, re-run
+    assert again.requests == [bad] and again.windows[0].deleted == 0
 
 
 def test_through_dagster_a_bad_document_fails_the_run_and_keeps_every_row(run, sandbox, warehouse):

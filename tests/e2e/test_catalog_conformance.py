@@ -24,7 +24,8 @@ from pipelines.sandbox.server import SandboxConfig, SandboxServer
 from pipelines.spapi.config import SpApiConfig
 from pipelines.spapi.http import SpApiClient
 from pipelines.spapi.reports import ReportsApi
-from pipelines.sync import Target, sync_listed_reports, sync_report_snapshot, sync_report_window
+from pipelines.listed_reports import ListingCursor, Seen, list_new_reports
+from pipelines.sync import Target, sync_listed_report, sync_report_snapshot, sync_report_window
 from pipelines.warehouse import Warehouse
 from tests.conformance import (
     Disagreement,
@@ -142,7 +143,9 @@ def land_and_check(e: ReportEntry, sandbox, client, warehouse: Warehouse, market
     elif e.requested:
         sync_report_window(e, api, target, [marketplace], *_window(e))
     else:
-        sync_listed_reports(e, api, target, [marketplace], now - LISTED_SINCE)
+        since = ListingCursor({target.account: Seen(now - LISTED_SINCE)})  # as the sensor lists them
+        for report in list_new_reports(e, api, target.account, [marketplace], since, now)[0]:
+            sync_listed_report(e, api, target, report["reportId"])
     with warehouse.connect() as con:
         exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                              [e.table]).fetchone()[0]
