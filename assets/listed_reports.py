@@ -39,7 +39,7 @@ from dagster import (
     sensor,
 )
 
-from assets.common import API_POOL, RunScope, key_check_spec, materialize_result
+from assets.common import API_POOL, RunScope, configured_accounts, key_check_spec, materialize_result
 from assets.reports import builds
 from pipelines.catalog import CATALOG, ReportEntry
 from pipelines.config import Account, Settings
@@ -117,11 +117,8 @@ def listed_report_asset(entry: ReportEntry) -> AssetsDefinition:
 
 
 def _account(settings: Settings, name: str, entry: ReportEntry) -> Account:
-    account = next((a for a in settings.accounts if a.name == name), None)
-    if account is None:
-        raise ConfigError(f"{entry.asset_name} partition of account {name!r}: no such account is configured "
-                          f"({', '.join(a.name for a in settings.accounts)}); add it back to the accounts file "
-                          f"(SPAPI_ACCOUNTS_FILE) to land its reports")
+    configured_accounts([name], settings)  # one that is no longer fails naming it
+    account = next(a for a in settings.accounts if a.name == name)
     if account.account_type not in entry.account_types:
         raise ConfigError(f"{entry.asset_name} partition of account {name!r}: a {account.account_type} account "
                           f"cannot get {entry.report_type}")

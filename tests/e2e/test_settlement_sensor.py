@@ -133,7 +133,8 @@ def test_without_the_daemon_every_generated_report_lands_once(sandbox_env, sandb
     failed = materialize([a for a in defs.assets if AssetKey(SETTLEMENTS.table) in a.keys], resources=defs.resources,
                          instance=instance, partition_key="gone:123", raise_on_error=False)
     error = failed.get_step_failure_events()[0].event_specific_data.error
-    assert "partition of account 'gone': no such account is configured (sandbox)" in str(error)
+    assert "account partition(s) gone not configured: add them back to the accounts file" in str(error)
+    assert "run the partitions of configured accounts (sandbox)" in str(error)
     assert landed(warehouse, SETTLEMENTS.table) == before
 
 
